@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mytcp: out-of-tree build plus the project's test and demo entry points.
+#
+#   make                 build mytcp/mytcp.ko against KDIR
+#   make KDIR=...        build against another kernel tree
+#   make install         modules_install into /lib/modules/<kver>/updates
+#   make clean           remove every build product (modclean: the module's)
+#   make unit            host unit tests of the pure core (ASan/UBSan)
+#   make fuzz            libFuzzer over the pure core (FUZZ_SECONDS each)
+#   make demo            the main job: boot 6.12 in QEMU and show mytcp
+#   make check           every test: builds, style, unit, both kernels in QEMU
+#   make checkpatch      kernel coding style of every C file
+#   make sparse          the module under sparse (C=2)
+
+# The running kernel's build tree when it exists, else the newest
+# installed Debian headers (the build machines run a kernel of their own).
+KVER ?= $(shell uname -r)
+KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
+		echo /lib/modules/$(KVER)/build; \
+	else \
+		ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; \
+	fi)
+
+PWD := $(shell pwd)
+
+.PHONY: all modules install modclean clean unit fuzz demo check checkpatch sparse \
+	kselftest-deps deps
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+install:
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+
+modclean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+clean: modclean
+	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/fuzz clean
+	rm -f selftests/socket_test
+	rm -rf build
+
+deps:
+	scripts/install-deps
+
+unit:
+	$(MAKE) -C tests/unit run
+
+fuzz:
+	$(MAKE) -C tests/fuzz run
+
+demo:
+	scripts/demo
+
+check:
+	scripts/check
+
+checkpatch:
+	scripts/checkpatch
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the supported kernels (Debian 6.1 and 6.12)
+ * lives here. Shims are named after the newer API and keyed on
+ * LINUX_VERSION_CODE: Debian's 6.1 carries backports that make feature
+ * probes unreliable.
+ */
+#ifndef _MYTCP_COMPAT_H
+#define _MYTCP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+/*
+ * 6.11 made sysctl tables sized by count (no sentinel needed); 6.1 walks
+ * the table up to an empty sentinel entry. Our templates always carry
+ * the sentinel; @count excludes it.
+ */
+static inline struct ctl_table_header *
+mytcp_register_net_sysctl_sz(struct net *net, const char *path,
+			     struct ctl_table *table, size_t count)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return register_net_sysctl_sz(net, path, table, count);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+#endif /* _MYTCP_COMPAT_H */

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Shared helpers of the mytcp shell selftests: module load state, network
+# namespaces, veth pairs and netem. Sourced, never run.
+#
+# Environment: MYTCP_KO is the mytcp.ko built for the running kernel.
+
+readonly KSFT_PASS=0
+readonly KSFT_FAIL=1
+readonly KSFT_SKIP=4
+
+MYTCP_KO=${MYTCP_KO:-}
+ret=$KSFT_PASS
+_mytcp_netns=()
+
+log() { echo "# $*"; }
+
+# fail MSG: record a failure and keep going, so one run shows them all.
+fail() {
+	echo "# FAIL: $*"
+	ret=$KSFT_FAIL
+}
+
+# check DESCRIPTION CMD...: run CMD, fail with DESCRIPTION when it fails.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		log "ok: $what"
+	else
+		fail "$what"
+	fi
+}
+
+require_root() {
+	[ "$(id -u)" -eq 0 ] || { log "SKIP: needs root"; exit $KSFT_SKIP; }
+}
+
+require_ko() {
+	[ -n "$MYTCP_KO" ] && [ -f "$MYTCP_KO" ] ||
+		{ log "MYTCP_KO must name mytcp.ko (got '$MYTCP_KO')"; exit $KSFT_FAIL; }
+}
+
+mytcp_loaded() { [ -d /sys/module/mytcp ]; }
+
+mytcp_load() { insmod "$MYTCP_KO" "$@"; }
+
+mytcp_unload() { rmmod mytcp; }
+
+# Leave the module as the runner expects between tests: loaded with its
+# default parameters.
+mytcp_restore_loaded() {
+	if mytcp_loaded &&
+	   [ "$(cat /sys/module/mytcp/parameters/proto)" != 253 ]; then
+		mytcp_unload || fail "rmmod while restoring"
+	fi
+	mytcp_loaded || mytcp_load || fail "insmod while restoring"
+}
+
+# proto_line: the MYTCP line of /proc/net/protocols (empty when absent).
+proto_line() { awk '$1 == "MYTCP"' /proc/net/protocols; }
+
+# proto_inuse [NETNS]: the sockets column of that line.
+proto_inuse() {
+	if [ -n "${1:-}" ]; then
+		ip netns exec "$1" awk '$1 == "MYTCP" { print $3 }' /proc/net/protocols
+	else
+		awk '$1 == "MYTCP" { print $3 }' /proc/net/protocols
+	fi
+}
+
+# try_socket PROTO [NETNS]: create socket(AF_INET, SOCK_STREAM, PROTO) and
+# print "ok" or the errno name.
+try_socket() {
+	local tool
+	tool="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/socket_try"
+	if [ -n "${2:-}" ]; then
+		ip netns exec "$2" "$tool" "$1"
+	else
+		"$tool" "$1"
+	fi
+}
+
+# ns_create NAME...: fresh namespaces with lo up, removed by ns_cleanup.
+ns_create() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || return 1
+		_mytcp_netns+=("$ns")
+		ip -n "$ns" link set lo up || return 1
+	done
+}
+
+ns_cleanup() {
+	local ns
+	for ns in "${_mytcp_netns[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	_mytcp_netns=()
+}
+
+# veth_pair NS1 ADDR1 NS2 ADDR2: a veth link between two namespaces,
+# addresses given with their prefix (10.0.1.1/24).
+veth_pair() {
+	local ns1=$1 a1=$2 ns2=$3 a2=$4
+	ip link add veth0 netns "$ns1" type veth peer name veth0 netns "$ns2" ||
+		return 1
+	ip -n "$ns1" addr add "$a1" dev veth0 &&
+	ip -n "$ns2" addr add "$a2" dev veth0 &&
+	ip -n "$ns1" link set veth0 up &&
+	ip -n "$ns2" link set veth0 up
+}
+
+# netem NS DEV ARGS...: replace DEV's root qdisc with netem ARGS.
+netem() {
+	local ns=$1 dev=$2
+	shift 2
+	ip netns exec "$ns" tc qdisc replace dev "$dev" root netem "$@"
+}
+
+trap ns_cleanup EXIT
