@@ -227,7 +227,9 @@ static bool listed(enum mytcp_state s, enum mytcp_event ev, bool passive)
 
 		if (t->from != s || t->ev != ev)
 			continue;
-		if (t->origin == ANY || (t->origin == PASSIVE) == passive)
+		if (t->origin == ANY)
+			return true;
+		if (passive ? t->origin == PASSIVE : t->origin != PASSIVE)
 			return true;
 	}
 	return false;
@@ -411,7 +413,7 @@ TEST(state_event_names)
 	EXPECT_STREQ(mytcp_event_name(MYTCP_EV_MAX), "UNKNOWN");
 	EXPECT_STREQ(mytcp_event_name(-1), "UNKNOWN");
 	for (ev = 0; ev < MYTCP_EV_MAX; ev++)
-		EXPECT_TRUE(mytcp_event_name(ev) != NULL &&
+		EXPECT_TRUE(mytcp_event_name(ev) &&
 			    strcmp(mytcp_event_name(ev), "UNKNOWN"));
 }
 
