@@ -11,6 +11,7 @@
 #include <linux/version.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 /*
  * 6.11 made sysctl tables sized by count (no sentinel needed); 6.1 walks
@@ -27,5 +28,25 @@ mytcp_register_net_sysctl_sz(struct net *net, const char *path,
 	return register_net_sysctl(net, path, table);
 #endif
 }
+
+/*
+ * proto.accept: 6.10 packed flags, error and kern into struct
+ * proto_accept_arg. Both forms call mytcp_accept_child() (socket.c).
+ */
+struct sock *mytcp_accept_child(struct sock *sk, int flags, int *err);
+
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+static inline struct sock *mytcp_accept(struct sock *sk,
+					struct proto_accept_arg *arg)
+{
+	return mytcp_accept_child(sk, arg->flags, &arg->err);
+}
+#else
+static inline struct sock *mytcp_accept(struct sock *sk, int flags, int *err,
+					bool kern)
+{
+	return mytcp_accept_child(sk, flags, err);
+}
+#endif
 
 #endif /* _MYTCP_COMPAT_H */

@@ -26,17 +26,42 @@ struct mytcp_net *mytcp_pernet(const struct net *net)
  */
 #define MYTCP_SYSCTL_DATA(field)	((void *)offsetof(struct mytcp_net, field))
 
+static int mytcp_ms_max = 600000;		/* 10 minutes */
+static int mytcp_retries_max = 127;		/* as Linux's tcp_syn_retries */
+static int mytcp_rto_ms_max = 120000;		/* RFC 6298 2.5 allows 60 s+ */
+static int mytcp_int_max = INT_MAX;
+
+#define MYTCP_SYSCTL_INT(name, field, lo, hi) {				\
+		.procname	= name,					\
+		.data		= MYTCP_SYSCTL_DATA(field),		\
+		.maxlen		= sizeof(int),				\
+		.mode		= 0644,					\
+		.proc_handler	= proc_dointvec_minmax,			\
+		.extra1		= lo,					\
+		.extra2		= hi,					\
+	}
+
 static const struct ctl_table mytcp_sysctl_template[] = {
-	{
-		/* 0: socket() fails with ENOPROTOOPT in this namespace */
-		.procname	= "enabled",
-		.data		= MYTCP_SYSCTL_DATA(sysctl_enabled),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
+	/* 0: socket() fails with ENOPROTOOPT in this namespace */
+	MYTCP_SYSCTL_INT("enabled", sysctl_enabled, SYSCTL_ZERO, SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("syn_retries", sysctl_syn_retries, SYSCTL_ONE,
+			 &mytcp_retries_max),
+	MYTCP_SYSCTL_INT("synack_retries", sysctl_synack_retries, SYSCTL_ONE,
+			 &mytcp_retries_max),
+	MYTCP_SYSCTL_INT("retries2", sysctl_retries2, SYSCTL_ONE,
+			 &mytcp_retries_max),
+	MYTCP_SYSCTL_INT("tw_timeout_ms", sysctl_tw_timeout_ms, SYSCTL_ONE,
+			 &mytcp_ms_max),
+	MYTCP_SYSCTL_INT("fin_timeout_ms", sysctl_fin_timeout_ms, SYSCTL_ONE,
+			 &mytcp_ms_max),
+	MYTCP_SYSCTL_INT("rto_initial_ms", sysctl_rto_initial_ms, SYSCTL_ONE,
+			 &mytcp_rto_ms_max),
+	MYTCP_SYSCTL_INT("rto_min_ms", sysctl_rto_min_ms, SYSCTL_ONE,
+			 &mytcp_rto_ms_max),
+	MYTCP_SYSCTL_INT("rto_max_ms", sysctl_rto_max_ms, SYSCTL_ONE,
+			 &mytcp_rto_ms_max),
+	MYTCP_SYSCTL_INT("challenge_ack_limit", sysctl_challenge_ack_limit,
+			 SYSCTL_ZERO, &mytcp_int_max),
 	{ }	/* sentinel, needed by 6.1 */
 };
 
@@ -45,6 +70,17 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 static void mytcp_net_set_defaults(struct mytcp_net *mn)
 {
 	mn->sysctl_enabled = 1;
+	mn->sysctl_syn_retries = 6;
+	mn->sysctl_synack_retries = 5;
+	mn->sysctl_retries2 = 15;
+	mn->sysctl_tw_timeout_ms = 60000;
+	mn->sysctl_fin_timeout_ms = 60000;
+	mn->sysctl_rto_initial_ms = 1000;
+	mn->sysctl_rto_min_ms = 200;
+	mn->sysctl_rto_max_ms = 120000;
+	mn->sysctl_challenge_ack_limit = 1000;
+	spin_lock_init(&mn->challenge_lock);
+	mn->challenge_stamp = jiffies;
 }
 
 static int mytcp_sysctl_register(struct net *net, struct mytcp_net *mn)
@@ -82,6 +118,20 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_INCSUMERRORS]	= "InCsumErrors",
 	[MYTCP_MIB_INHDRERRORS]		= "InHdrErrors",
 	[MYTCP_MIB_NOSOCKETDROPS]	= "NoSocketDrops",
+	[MYTCP_MIB_OUTSEGS]		= "OutSegs",
+	[MYTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[MYTCP_MIB_OUTRSTS]		= "OutRsts",
+	[MYTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[MYTCP_MIB_PASSIVEOPENS]	= "PassiveOpens",
+	[MYTCP_MIB_ATTEMPTFAILS]	= "AttemptFails",
+	[MYTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[MYTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[MYTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[MYTCP_MIB_CHALLENGEACKS]	= "TCPChallengeACK",
+	[MYTCP_MIB_TIMEWAITS]		= "TimeWaits",
+	[MYTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
+	[MYTCP_MIB_BACKLOGDROP]		= "TCPBacklogDrop",
+	[MYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */
@@ -105,15 +155,80 @@ static int mytcp_snmp_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/*
- * /proc/net/mytcp: the columns of /proc/net/tcp. Sockets are listed once
- * they are hashed (bound, listening or connected); no socket can be
- * hashed yet, so only the header is printed.
- */
+/* /proc/net/mytcp: the columns and state codes of /proc/net/tcp. */
+#define MYTCP_PROC_WIDTH	149
+
+/* Time left on a pending timer, for the tm->when column. */
+static unsigned long mytcp_timer_jiffies(const struct hrtimer *t)
+{
+	return nsecs_to_jiffies(ktime_to_ns(hrtimer_get_remaining(t)));
+}
+
+static void mytcp_proc_sock(struct seq_file *seq, struct sock *sk, int *n)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+	int timer = 0, rx, tx;
+	unsigned long when = 0;
+
+	if (state == MYTCP_LISTEN) {
+		rx = READ_ONCE(sk->sk_ack_backlog);
+		tx = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		rx = max_t(int, READ_ONCE(msk->rcv_nxt) -
+			   READ_ONCE(msk->copied_seq), 0);
+		tx = READ_ONCE(msk->write_seq) - READ_ONCE(msk->snd_una);
+	}
+	if (hrtimer_is_queued(&msk->rtx_timer)) {
+		timer = 1;
+		when = mytcp_timer_jiffies(&msk->rtx_timer);
+	} else if (hrtimer_is_queued(&msk->aux_timer)) {
+		timer = 2;
+		when = mytcp_timer_jiffies(&msk->aux_timer);
+	}
+	seq_setwidth(seq, MYTCP_PROC_WIDTH);
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %ld %u %u %u %d",
+		   (*n)++, (__force u32)inet->inet_rcv_saddr,
+		   ntohs(inet->inet_sport), (__force u32)inet->inet_daddr,
+		   ntohs(inet->inet_dport), state, tx, rx, timer,
+		   jiffies_delta_to_clock_t(when), msk->retransmits,
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
+		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   jiffies_to_clock_t(usecs_to_jiffies(mytcp_rto_us(sk))),
+		   0, 0, 0, -1);
+	seq_pad(seq, '\n');
+}
+
+static void mytcp_proc_mini(struct seq_file *seq, struct mytcp_mini *m,
+			    int *n)
+{
+	bool tw = m->kind == MYTCP_MINI_TIMEWAIT;
+	unsigned long when = 0;
+
+	if (hrtimer_is_queued(&m->timer))
+		when = mytcp_timer_jiffies(&m->timer);
+	seq_setwidth(seq, MYTCP_PROC_WIDTH);
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %pK",
+		   (*n)++, (__force u32)m->laddr, ntohs(m->lport),
+		   (__force u32)m->raddr, ntohs(m->rport),
+		   tw ? MYTCP_TIME_WAIT : MYTCP_SYN_RECV, 0, 0, tw ? 3 : 1,
+		   jiffies_delta_to_clock_t(when),
+		   tw ? 0 : container_of(m, struct mytcp_request, mini)->retrans,
+		   0, 0, 0, refcount_read(&m->refcnt), m);
+	seq_pad(seq, '\n');
+}
+
 static int mytcp_seq_show(struct seq_file *seq, void *v)
 {
-	seq_printf(seq, "%-*s\n", 149,
+	seq_printf(seq, "%-*s\n", MYTCP_PROC_WIDTH,
 		   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	static const struct mytcp_entry_printer printer = {
+		.sock = mytcp_proc_sock,
+		.mini = mytcp_proc_mini,
+	};
+
+	mytcp_dump_entries(seq_file_single_net(seq), seq, &printer);
 	return 0;
 }
 
@@ -153,6 +268,9 @@ err_mib:
 static void __net_exit mytcp_net_exit(struct net *net)
 {
 	struct mytcp_net *mn = mytcp_pernet(net);
+
+	/* TIME-WAIT entries hold no reference on the namespace. */
+	mytcp_purge_net(net);
 
 	remove_proc_entry("mytcp_snmp", net->proc_net);
 	remove_proc_entry("mytcp", net->proc_net);

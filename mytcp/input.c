@@ -1,13 +1,446 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mytcp: segment arrival — the IP protocol handler.
+ * mytcp: segment arrival (RFC 9293 3.10.7).
+ *
+ * mytcp_v4_rcv() validates a segment and finds what it belongs to: a
+ * connection, a request or TIME-WAIT entry, a listener, or nothing (RST).
+ * A socket owned by the user gets the segment on its backlog; otherwise
+ * mytcp_rcv_state_process() handles it at once, in softirq context.
  */
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/icmp.h>
 #include <net/ip.h>
-#include <net/tcp.h>
+#include <net/route.h>
+#include <net/tcp_states.h>
 
 #include "mytcp.h"
+
+/* Header of a validated segment at skb->data (pulled in mytcp_v4_rcv). */
+static void mytcp_parse_skb(const struct sk_buff *skb,
+			    struct mytcp_hdr_view *h)
+{
+	/* Cannot fail: mytcp_v4_rcv() parsed the same bytes. */
+	mytcp_parse_header(skb->data, skb->len, h);
+}
+
+static void mytcp_challenge_ack(struct sock *sk)
+{
+	if (mytcp_challenge_ack_allowed(sock_net(sk)))
+		mytcp_send_ack(sk);
+}
+
+/* An RST took the connection down (RFC 9293 3.10.7.4, second check). */
+void mytcp_reset(struct sock *sk, int err)
+{
+	if (sk->sk_state == MYTCP_ESTABLISHED ||
+	    sk->sk_state == MYTCP_CLOSE_WAIT)
+		MYTCP_INC_STATS(sock_net(sk), ESTABRESETS);
+	if (err) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	}
+	mytcp_done(sk);
+}
+
+static void mytcp_update_mss(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->mss_cache = min_t(u32, msk->peer_mss, mytcp_route_mss(sk));
+}
+
+/* Drop fully acknowledged segments, take an RTT sample (Karn's rule). */
+static void mytcp_clean_acked(struct sock *sk, u32 ack)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+	struct sk_buff *skb;
+	u64 rtt_ns = 0;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != msk->send_head) {
+		const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (mytcp_seq_after(cb->end_seq, ack))
+			break;
+		if (cb->tx_ns)
+			rtt_ns = ktime_get_ns() - cb->tx_ns;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		mytcp_wmem_free_skb(sk, skb);
+	}
+	if (rtt_ns)
+		mytcp_rto_sample(&msk->rto, div_u64(rtt_ns, NSEC_PER_USEC) ?: 1,
+				 1,
+				 READ_ONCE(mn->sysctl_rto_min_ms) * USEC_PER_MSEC,
+				 READ_ONCE(mn->sysctl_rto_max_ms) * USEC_PER_MSEC);
+}
+
+static void mytcp_write_space(struct sock *sk)
+{
+	if (sk_stream_is_writeable(sk) && sk->sk_socket) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		sk->sk_write_space(sk);
+	}
+}
+
+/*
+ * Process an acceptable ACK (RFC 9293 3.10.7.4, fifth check). False if
+ * the segment is to be dropped.
+ */
+static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
+		/* Acks something not yet sent: ACK and drop. */
+		mytcp_send_ack(sk);
+		return false;
+	}
+	if (mytcp_seq_after(h->ack, msk->snd_una)) {
+		msk->snd_una = h->ack;
+		msk->retransmits = 0;
+		mytcp_clean_acked(sk, h->ack);
+		if (msk->snd_una == msk->snd_nxt && !msk->send_head)
+			mytcp_rtx_timer_stop(sk);
+		else
+			mytcp_rtx_timer_arm(sk);
+		mytcp_write_space(sk);
+	}
+	/* Window update, RFC 9293 3.10.7.4: only from newer segments. */
+	if (mytcp_seq_before(msk->snd_wl1, h->seq) ||
+	    (msk->snd_wl1 == h->seq &&
+	     mytcp_seq_before_eq(msk->snd_wl2, h->ack))) {
+		msk->snd_wnd = h->window;
+		msk->snd_wl1 = h->seq;
+		msk->snd_wl2 = h->ack;
+		msk->max_window = max(msk->max_window, msk->snd_wnd);
+		/* A window that opened lets held-back data go. */
+		if (msk->send_head)
+			mytcp_push(sk);
+	}
+	return true;
+}
+
+/* Our FIN is sent and acknowledged. */
+static bool mytcp_fin_acked(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	return msk->fin_queued && msk->snd_una == msk->write_seq;
+}
+
+/* Deliver in-order payload; true if it was queued. */
+static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
+			     const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 seq = h->seq;
+	u32 len = h->payload_len;
+	u32 skip;
+
+	/* Out of order: no reassembly queue yet; the ACK asks again. */
+	if (mytcp_seq_after(seq, msk->rcv_nxt))
+		return false;
+	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
+	skip = msk->rcv_nxt - seq;
+	if (skip >= len)
+		return false;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
+		return false;
+	}
+	__skb_pull(skb, h->hdr_len + skip);
+	MYTCP_SKB_CB(skb)->seq = msk->rcv_nxt;
+	MYTCP_SKB_CB(skb)->end_seq = msk->rcv_nxt + skb->len;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	msk->rcv_nxt += len - skip;
+	return true;
+}
+
+/* The peer's FIN, in order (RFC 9293 3.10.7.4, eighth check). */
+static void mytcp_rcv_fin(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool valid;
+	int next;
+
+	msk->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	next = mytcp_state_next(sk->sk_state,
+				mytcp_fin_acked(sk) ? MYTCP_EV_RCV_FIN_ACK_OF_FIN :
+						      MYTCP_EV_RCV_FIN,
+				msk->passive, &valid);
+	if (valid && next == MYTCP_TIME_WAIT) {
+		mytcp_send_ack(sk);
+		mytcp_time_wait(sk);
+		return;
+	}
+	if (valid)
+		mytcp_set_state(sk, next);
+	mytcp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk->sk_data_ready(sk);
+	}
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. */
+static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
+			     const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool ack = h->flags & MYTCP_FLAG_ACK;
+
+	if (ack && (mytcp_seq_before_eq(h->ack, msk->iss) ||
+		    mytcp_seq_after(h->ack, msk->snd_nxt))) {
+		if (!(h->flags & MYTCP_FLAG_RST))
+			mytcp_send_rst_reply(sock_net(sk), skb);
+		goto discard;
+	}
+	if (h->flags & MYTCP_FLAG_RST) {
+		if (ack)
+			mytcp_reset(sk, ECONNREFUSED);
+		goto discard;
+	}
+	if (!(h->flags & MYTCP_FLAG_SYN))
+		goto discard;
+
+	msk->irs = h->seq;
+	msk->rcv_nxt = h->seq + 1;
+	msk->rcv_wup = msk->rcv_nxt;
+	msk->copied_seq = msk->rcv_nxt;
+	msk->peer_mss = (h->opts.present & MYTCP_OPT_MSS) && h->opts.mss ?
+			h->opts.mss : 536;
+	mytcp_update_mss(sk);
+	msk->snd_wnd = h->window;
+	msk->max_window = h->window;
+	msk->snd_wl1 = h->seq;
+	msk->snd_wl2 = h->ack;
+
+	if (ack) {
+		msk->snd_una = h->ack;
+		msk->retransmits = 0;
+		mytcp_clean_acked(sk, h->ack);
+		mytcp_rtx_timer_stop(sk);
+		mytcp_set_state(sk, MYTCP_ESTABLISHED);
+		mytcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_state_change(sk);
+		mytcp_write_space(sk);
+	} else {
+		/* Simultaneous open (RFC 9293 Figure 7): our SYN becomes a SYN-ACK. */
+		mytcp_set_state(sk, MYTCP_SYN_RECV);
+		msk->retransmits = 0;
+		mytcp_retransmit_head(sk);
+		mytcp_rtx_timer_arm(sk);
+	}
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* RFC 9293 3.10.7.2: LISTEN. */
+static int mytcp_rcv_listen(struct sock *sk, struct sk_buff *skb,
+			    const struct mytcp_hdr_view *h)
+{
+	if (h->flags & MYTCP_FLAG_RST)
+		goto discard;
+	if (h->flags & MYTCP_FLAG_ACK) {
+		mytcp_send_rst_reply(sock_net(sk), skb);
+		goto discard;
+	}
+	/* A SYN that also carries FIN is not a connection request. */
+	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) == MYTCP_FLAG_SYN)
+		mytcp_conn_request(sk, skb, h);
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Receive window currently offered: up to the advertised right edge. */
+static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
+{
+	s32 wnd = msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt;
+
+	return wnd > 0 ? wnd : 0;
+}
+
+/*
+ * proto.backlog_rcv and the softirq path: one segment for a socket that is
+ * not owned by the user (socket lock held, bottom halves off).
+ */
+int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_hdr_view h;
+	u32 seg_len;
+	bool queued = false;
+
+	mytcp_parse_skb(skb, &h);
+
+	switch (sk->sk_state) {
+	case MYTCP_CLOSE:
+		mytcp_send_rst_reply(sock_net(sk), skb);
+		goto discard;
+	case MYTCP_LISTEN:
+		return mytcp_rcv_listen(sk, skb, &h);
+	case MYTCP_SYN_SENT:
+		return mytcp_rcv_synsent(sk, skb, &h);
+	}
+
+	/* First: sequence number acceptable? (RFC 9293 3.10.7.4) */
+	seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
+	if (!mytcp_seq_acceptable(h.seq, seg_len, msk->rcv_nxt,
+				  mytcp_rcv_wnd_now(msk))) {
+		if (!(h.flags & MYTCP_FLAG_RST))
+			mytcp_send_ack(sk);
+		goto discard;
+	}
+
+	/* Second: RST, RFC 5961 3.2: only an exact match resets. */
+	if (h.flags & MYTCP_FLAG_RST) {
+		if (h.seq != msk->rcv_nxt) {
+			mytcp_challenge_ack(sk);
+			goto discard;
+		}
+		switch (sk->sk_state) {
+		case MYTCP_SYN_RECV:
+			mytcp_reset(sk, ECONNREFUSED);
+			break;
+		case MYTCP_CLOSE_WAIT:
+			mytcp_reset(sk, EPIPE);
+			break;
+		case MYTCP_CLOSING:
+		case MYTCP_LAST_ACK:
+			mytcp_reset(sk, 0);
+			break;
+		default:
+			mytcp_reset(sk, ECONNRESET);
+			break;
+		}
+		goto discard;
+	}
+
+	/* Fourth: a SYN in a synchronized state, RFC 5961 4.2. */
+	if (h.flags & MYTCP_FLAG_SYN) {
+		mytcp_challenge_ack(sk);
+		goto discard;
+	}
+
+	/* Fifth: ACK. */
+	if (!(h.flags & MYTCP_FLAG_ACK))
+		goto discard;
+	if (sk->sk_state == MYTCP_SYN_RECV) {
+		if (mytcp_seq_before_eq(h.ack, msk->snd_una) ||
+		    mytcp_seq_after(h.ack, msk->snd_nxt)) {
+			mytcp_send_rst_reply(sock_net(sk), skb);
+			goto discard;
+		}
+		mytcp_set_state(sk, MYTCP_ESTABLISHED);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_state_change(sk);
+	}
+	if (!mytcp_rcv_ack(sk, &h))
+		goto discard;
+
+	switch (sk->sk_state) {
+	case MYTCP_FIN_WAIT1:
+		if (mytcp_fin_acked(sk)) {
+			mytcp_set_state(sk, MYTCP_FIN_WAIT2);
+			if (sock_flag(sk, SOCK_DEAD))
+				mytcp_fin_wait2_timer_arm(sk);
+			else
+				sk->sk_state_change(sk);
+		}
+		break;
+	case MYTCP_CLOSING:
+		if (mytcp_fin_acked(sk)) {
+			mytcp_time_wait(sk);
+			goto discard;
+		}
+		break;
+	case MYTCP_LAST_ACK:
+		if (mytcp_fin_acked(sk)) {
+			mytcp_done(sk);
+			goto discard;
+		}
+		break;
+	}
+
+	/* Seventh: segment text. */
+	if (h.payload_len) {
+		switch (sk->sk_state) {
+		case MYTCP_ESTABLISHED:
+		case MYTCP_FIN_WAIT1:
+		case MYTCP_FIN_WAIT2:
+			/*
+			 * New data for a socket whose user closed it: nobody
+			 * will read it, so reset (RFC 2525 2.17, as Linux).
+			 */
+			if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+			    sock_flag(sk, SOCK_DEAD) &&
+			    mytcp_seq_after(h.seq + h.payload_len,
+					    msk->rcv_nxt)) {
+				mytcp_send_rst_sk(sk);
+				mytcp_reset(sk, 0);
+				goto discard;
+			}
+			queued = mytcp_queue_data(sk, skb, &h);
+			if (queued && !sock_flag(sk, SOCK_DEAD))
+				sk->sk_data_ready(sk);
+			break;
+		default:
+			break;
+		}
+	}
+
+	/* Eighth: FIN, once everything before it has arrived. */
+	if ((h.flags & MYTCP_FLAG_FIN) &&
+	    h.seq + h.payload_len == msk->rcv_nxt) {
+		/* A first FIN moves the state; a repeated one is re-ACKed. */
+		if (sk->sk_state == MYTCP_ESTABLISHED ||
+		    sk->sk_state == MYTCP_SYN_RECV ||
+		    sk->sk_state == MYTCP_FIN_WAIT1 ||
+		    sk->sk_state == MYTCP_FIN_WAIT2)
+			mytcp_rcv_fin(sk);
+		else
+			mytcp_send_ack(sk);	/* a retransmitted FIN */
+	} else if (h.payload_len) {
+		/* Data is acknowledged at once (no delayed ACKs yet). */
+		mytcp_send_ack(sk);
+	}
+
+	if (!queued)
+		goto discard;
+	return 0;
+
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Hand a segment to a full socket: now, or via its backlog. */
+static int mytcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
+{
+	int ret = 0;
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		ret = mytcp_rcv_state_process(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		MYTCP_INC_STATS(sock_net(sk), BACKLOGDROP);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return ret;
+}
 
 /*
  * Receive handler for the mytcp IP protocol, softirq context. The segment
@@ -17,7 +450,12 @@
 int mytcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct mytcp_hdr_view h;
 	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct mytcp_mini *m;
+	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
@@ -37,8 +475,42 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	    skb_checksum_complete(skb))
 		goto csum_error;
 
-	/* No connection can exist yet: every valid segment reaches no socket. */
+	/* Options parse cleanly (RFC 9293 3.1: bad lengths are an error). */
+	if (mytcp_parse_header(skb->data, skb->len, &h))
+		goto bad_header;
+
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	cb->seq = h.seq;
+	cb->end_seq = h.seq + h.payload_len + !!(h.flags & MYTCP_FLAG_SYN) +
+		      !!(h.flags & MYTCP_FLAG_FIN);
+	cb->flags = h.flags;
+	cb->tx_ns = 0;
+
+	sk = mytcp_lookup_established(net, iph->saddr, th->source,
+				      iph->daddr, th->dest);
+	if (sk)
+		return mytcp_rcv_sk(sk, skb);
+
+	m = mytcp_lookup_mini(net, iph->saddr, th->source, iph->daddr,
+			      th->dest);
+	if (m) {
+		if (m->kind == MYTCP_MINI_REQUEST)
+			mytcp_request_rcv(container_of(m, struct mytcp_request,
+						       mini), skb, &h);
+		else
+			mytcp_tw_rcv(container_of(m, struct mytcp_tw, mini),
+				     skb, &h);
+		mytcp_mini_put(m);
+		return 0;
+	}
+
+	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
+	if (sk)
+		return mytcp_rcv_sk(sk, skb);
+
 	MYTCP_INC_STATS(net, NOSOCKETDROPS);
+	mytcp_send_rst_reply(net, skb);
 	consume_skb(skb);
 	return 0;
 
@@ -51,5 +523,68 @@ bad_header:
 	MYTCP_INC_STATS(net, INERRS);
 discard:
 	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * ICMP errors about our segments (RFC 9293 3.10.7.x, RFC 5927). Only
+ * "hard" errors during connection set-up abort a connection; during
+ * data transfer they are soft errors (sk_err_soft), never a reset.
+ */
+int mytcp_v4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	const int type = icmp_hdr(skb)->type;
+	const int code = icmp_hdr(skb)->code;
+	const struct tcphdr *th;
+	struct mytcp_sock *msk;
+	struct sock *sk;
+	u32 seq;
+	int err;
+
+	if (!pskb_may_pull(skb, iph->ihl * 4 + 8))
+		return 0;
+	th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
+	/* The quoted segment went from us (iph->saddr) to the peer. */
+	sk = mytcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				      th->source);
+	if (!sk)
+		return 0;
+
+	bh_lock_sock(sk);
+	msk = mytcp_sk(sk);
+	seq = ntohl(th->seq);
+	/* RFC 5927 4.1: the quoted sequence number must be in flight. */
+	if (!mytcp_seq_between(seq, msk->snd_una, msk->snd_nxt))
+		goto out;
+
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+			goto out;
+		err = icmp_err_convert[code].errno;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		err = EHOSTUNREACH;
+		break;
+	case ICMP_PARAMETERPROB:
+		err = EPROTO;
+		break;
+	default:
+		goto out;
+	}
+
+	if (sk->sk_state == MYTCP_SYN_SENT && !sock_owned_by_user(sk) &&
+	    icmp_err_convert[code].fatal && type == ICMP_DEST_UNREACH) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		mytcp_done(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
 	return 0;
 }

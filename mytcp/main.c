@@ -23,6 +23,9 @@ MODULE_PARM_DESC(proto, "IP protocol number to register (1-254, default 253)");
 
 static const struct net_protocol mytcp_net_protocol = {
 	.handler	= mytcp_v4_rcv,
+	.err_handler	= mytcp_v4_err,
+	/* We look up the socket and check the quoted sequence number. */
+	.icmp_strict_tag_validation = 1,
 };
 
 static struct inet_protosw mytcp_protosw = {
@@ -46,9 +49,13 @@ static int __init mytcp_init(void)
 	}
 	mytcp_protosw.protocol = mytcp_proto_num;
 
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_hash_init();
 	if (err)
 		return err;
+
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto err_hash;
 
 	err = mytcp_ctrl_init();
 	if (err)
@@ -70,6 +77,8 @@ err_ctrl:
 	mytcp_ctrl_exit();
 err_proto:
 	proto_unregister(&mytcp_prot);
+err_hash:
+	mytcp_hash_exit();
 	return err;
 }
 
@@ -79,8 +88,12 @@ static void __exit mytcp_exit(void)
 	inet_del_protocol(&mytcp_net_protocol, mytcp_proto_num);
 	/* No receive handler may still run on another CPU past this point. */
 	synchronize_net();
+	/* Every namespace's exit removes its TIME-WAIT entries. */
 	mytcp_ctrl_exit();
+	/* Sockets and entries freed after a grace period must be gone. */
+	rcu_barrier();
 	proto_unregister(&mytcp_prot);
+	mytcp_hash_exit();
 	pr_info("unregistered\n");
 }
 

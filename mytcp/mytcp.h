@@ -6,10 +6,18 @@
 #define _MYTCP_H
 
 #include <linux/types.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/refcount.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <uapi/linux/mytcp.h>
+
+#include "core/seq.h"
+#include "core/segment.h"
+#include "core/state.h"
+#include "core/rto.h"
 
 /*
  * MIB counters of /proc/net/mytcp_snmp (names in ctrl.c). Names follow
@@ -21,6 +29,20 @@ enum mytcp_mib_field {
 	MYTCP_MIB_INCSUMERRORS,		/* ... of which for a bad checksum */
 	MYTCP_MIB_INHDRERRORS,		/* ... of which for a bad header */
 	MYTCP_MIB_NOSOCKETDROPS,	/* valid segments that reached no socket */
+	MYTCP_MIB_OUTSEGS,		/* segments sent, retransmissions excluded */
+	MYTCP_MIB_RETRANSSEGS,		/* segments retransmitted */
+	MYTCP_MIB_OUTRSTS,		/* RST segments sent */
+	MYTCP_MIB_ACTIVEOPENS,		/* CLOSED -> SYN-SENT */
+	MYTCP_MIB_PASSIVEOPENS,		/* LISTEN -> SYN-RECEIVED */
+	MYTCP_MIB_ATTEMPTFAILS,		/* SYN-SENT/SYN-RECEIVED -> CLOSED */
+	MYTCP_MIB_ESTABRESETS,		/* ESTABLISHED/CLOSE-WAIT -> CLOSED */
+	MYTCP_MIB_LISTENOVERFLOWS,	/* handshakes dropped: accept queue full */
+	MYTCP_MIB_LISTENDROPS,		/* SYNs dropped by a listener */
+	MYTCP_MIB_CHALLENGEACKS,	/* challenge ACKs sent (RFC 5961) */
+	MYTCP_MIB_TIMEWAITS,		/* connections that entered TIME-WAIT */
+	MYTCP_MIB_TIMEOUTS,		/* connections that gave up retransmitting */
+	MYTCP_MIB_BACKLOGDROP,		/* dropped: socket backlog full */
+	MYTCP_MIB_RCVQDROP,		/* data dropped: receive buffer full */
 	MYTCP_MIB_MAX
 };
 
@@ -33,11 +55,151 @@ struct mytcp_net {
 	struct ctl_table_header *sysctl_hdr;
 	struct mytcp_mib __percpu *mib;
 	int sysctl_enabled;		/* net.mytcp.enabled */
+	int sysctl_syn_retries;		/* SYN retransmissions, then ETIMEDOUT */
+	int sysctl_synack_retries;	/* SYN-ACK retransmissions */
+	int sysctl_retries2;		/* data/FIN retransmissions */
+	int sysctl_tw_timeout_ms;	/* TIME-WAIT length (2 MSL) */
+	int sysctl_fin_timeout_ms;	/* orphaned FIN-WAIT-2 lifetime */
+	int sysctl_rto_initial_ms;	/* RTO before the first RTT sample */
+	int sysctl_rto_min_ms;
+	int sysctl_rto_max_ms;
+	/* RFC 5961 challenge ACKs: at most this many per second */
+	int sysctl_challenge_ack_limit;
+	/* challenge ACK token bucket */
+	spinlock_t challenge_lock;
+	unsigned long challenge_stamp;	/* jiffies of the current second */
+	u32 challenge_count;
+};
+
+struct mytcp_net *mytcp_pernet(const struct net *net);
+
+/* Segment metadata in skb->cb, for queued and arriving segments. */
+struct mytcp_skb_cb {
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + SYN + payload + FIN */
+	u64 tx_ns;		/* last transmission (Karn: 0 once resent) */
+	u8 flags;		/* MYTCP_FLAG_* */
+};
+
+#define MYTCP_SKB_CB(skb)	((struct mytcp_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * Request and TIME-WAIT entries are "mini sockets": small objects in
+ * their own hash table, never full sockets. The hash table holds one
+ * reference; whoever clears @hashed (under the bucket lock) drops it.
+ */
+enum mytcp_mini_kind {
+	MYTCP_MINI_REQUEST,
+	MYTCP_MINI_TIMEWAIT,
+};
+
+struct mytcp_mini {
+	struct hlist_node node;
+	possible_net_t net;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 hash;
+	refcount_t refcnt;
+	u8 kind;
+	bool hashed;
+	struct hrtimer timer;
+	struct rcu_head rcu;
+};
+
+/* A SYN-RECEIVED connection of a listener (RFC 9293 3.5), before accept. */
+struct mytcp_request {
+	struct mytcp_mini mini;
+	struct sock *listener;		/* holds a reference */
+	struct list_head listener_node;	/* on the listener's request list */
+	u32 iss;
+	u32 irs;
+	u32 snd_wnd;
+	u32 rcv_wnd;		/* offered in our SYN-ACK */
+	u16 peer_mss;
+	u8 retrans;
+	u8 tos;
+	int oif;
+};
+
+struct mytcp_bind_bucket;
+
+/* A connection in TIME-WAIT: what is needed to re-ACK a FIN, and the port. */
+struct mytcp_tw {
+	struct mytcp_mini mini;
+	struct mytcp_bind_bucket *bb;
+	struct hlist_node bind_node;	/* on bb->tw_owners */
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u16 rcv_wnd;
+	u8 tos;
+	u8 reuse;			/* SO_REUSEADDR of the socket it was */
+	bool bound_any;			/* bound to INADDR_ANY */
+};
+
+/* Which table a socket's sk_node is on */
+enum {
+	MYTCP_HASHED_NONE,
+	MYTCP_HASHED_EHASH,		/* connections */
+	MYTCP_HASHED_LHASH,		/* listeners */
+};
+
+/* Timer work deferred to release_cb when the user owned the socket */
+enum {
+	MYTCP_DEFER_RTX,
+	MYTCP_DEFER_AUX,
 };
 
 /* A mytcp socket. struct inet_sock must stay first. */
 struct mytcp_sock {
 	struct inet_sock inet;
+
+	/* Send sequence space, RFC 9293 3.3.1 */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 max_window;		/* largest window the peer offered */
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 write_seq;		/* sequence number after the last queued byte */
+
+	/* Receive sequence space */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* window last advertised */
+	u32 rcv_wup;		/* RCV.NXT when it was advertised */
+	u32 copied_seq;		/* next byte the user will read */
+
+	u16 mss_cache;		/* payload bytes per segment we send */
+	u16 peer_mss;		/* MSS option of the peer (536 if absent) */
+
+	struct sk_buff *send_head;	/* first never-sent skb in the write queue */
+
+	struct mytcp_rto rto;
+	u8 retransmits;		/* consecutive RTO expiries */
+	bool passive;		/* created from a listener */
+	bool fin_queued;	/* our FIN is in the write queue */
+
+	struct hrtimer rtx_timer;	/* SYN, data and FIN retransmission */
+	struct hrtimer aux_timer;	/* orphaned FIN-WAIT-2 lifetime */
+	bool rtx_armed;			/* stopped timers may still fire */
+	bool aux_armed;
+	unsigned long deferred;		/* MYTCP_DEFER_* bits */
+
+	struct mytcp_bind_bucket *bb;	/* the local port's bind bucket */
+	u8 hash_table;			/* MYTCP_HASHED_* */
+
+	/* Listener: SYN-RECEIVED requests and the accept queue */
+	spinlock_t req_lock;
+	struct list_head requests;
+	u32 nr_requests;
+	struct list_head accept_queue;
+
+	/* Child on its listener's accept queue */
+	struct list_head accept_node;
+
 	/* Counted in the protocol's in-use count (see mytcp_init_sock) */
 	bool inuse_counted;
 };
@@ -51,18 +213,127 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
 extern int mytcp_proto_num;
 
 /* ctrl.c */
-struct mytcp_net *mytcp_pernet(const struct net *net);
 int mytcp_ctrl_init(void);
 void mytcp_ctrl_exit(void);
 
 #define MYTCP_INC_STATS(net, field)					\
 	this_cpu_inc(mytcp_pernet(net)->mib->mibs[MYTCP_MIB_##field])
 
+/* hash.c */
+int mytcp_hash_init(void);
+void mytcp_hash_exit(void);
+int mytcp_get_port(struct sock *sk, unsigned short snum);
+void mytcp_put_port(struct sock *sk);
+bool mytcp_listen_conflict(struct sock *sk);
+int mytcp_hash_connect(struct sock *sk);
+int mytcp_hash_listen(struct sock *sk);
+int mytcp_ehash_insert(struct sock *sk);
+void mytcp_unhash(struct sock *sk);
+struct sock *mytcp_lookup_established(struct net *net, __be32 raddr,
+				      __be16 rport, __be32 laddr,
+				      __be16 lport);
+struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
+				   __be16 lport, int dif);
+struct mytcp_mini *mytcp_lookup_mini(struct net *net, __be32 raddr,
+				     __be16 rport, __be32 laddr,
+				     __be16 lport);
+bool mytcp_mini_hash(struct mytcp_mini *m);
+bool mytcp_mini_unhash(struct mytcp_mini *m);
+void mytcp_mini_hash_replace(struct mytcp_mini *m, struct sock *sk);
+bool mytcp_ehash_replace_mini(struct sock *sk, struct mytcp_mini *m);
+bool mytcp_mini_restart_timer(struct mytcp_mini *m, u64 ns);
+bool mytcp_mini_expire(struct mytcp_mini *m);
+void mytcp_mini_put(struct mytcp_mini *m);
+void mytcp_bind_add_tw(struct mytcp_tw *tw, struct sock *sk);
+void mytcp_bind_del_tw(struct mytcp_tw *tw);
+void mytcp_inherit_port(struct sock *child, struct sock *listener);
+void mytcp_purge_net(struct net *net);
+/* What /proc/net/mytcp prints for each kind of entry */
+struct mytcp_entry_printer {
+	void (*sock)(struct seq_file *seq, struct sock *sk, int *n);
+	void (*mini)(struct seq_file *seq, struct mytcp_mini *m, int *n);
+};
+
+void mytcp_dump_entries(struct net *net, struct seq_file *seq,
+			const struct mytcp_entry_printer *p);
+
 /* socket.c */
 extern struct proto mytcp_prot;
 extern const struct proto_ops mytcp_stream_ops;
+void mytcp_set_state(struct sock *sk, int state);
+void mytcp_done(struct sock *sk);
+void mytcp_reset(struct sock *sk, int err);
+void mytcp_child_enqueue(struct sock *listener, struct sock *child);
+void mytcp_abort_orphans(void);
+
+/* stream.c */
+int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		  int flags, int *addr_len);
+void mytcp_write_queue_purge(struct sock *sk);
+u32 mytcp_rcv_space(const struct sock *sk);
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);
+int mytcp_v4_err(struct sk_buff *skb, u32 info);
+int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+
+/* output.c */
+int mytcp_connect_send_syn(struct sock *sk);
+void mytcp_push(struct sock *sk);
+int mytcp_send_ack(struct sock *sk);
+void mytcp_send_rst_sk(struct sock *sk);
+void mytcp_send_fin(struct sock *sk);
+int mytcp_retransmit_head(struct sock *sk);
+int mytcp_send_window_probe(struct sock *sk);
+void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
+		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+		      u32 seq, u32 ack, u8 flags, u16 window,
+		      const struct mytcp_opt_out *opts, u8 tos, int oif);
+void mytcp_send_rst_reply(struct net *net, struct sk_buff *skb);
+u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u16 mytcp_route_mss(struct sock *sk);
+bool mytcp_challenge_ack_allowed(struct net *net);
+
+/* timer.c */
+void mytcp_timer_init(struct sock *sk);
+void mytcp_rtx_timer_arm(struct sock *sk);
+void mytcp_rtx_timer_stop(struct sock *sk);
+void mytcp_aux_timer_arm(struct sock *sk, u64 ns);
+void mytcp_aux_timer_stop(struct sock *sk);
+void mytcp_fin_wait2_timer_arm(struct sock *sk);
+void mytcp_timers_stop(struct sock *sk);
+void mytcp_release_cb(struct sock *sk);
+u32 mytcp_rto_us(struct sock *sk);
+
+/* minisocks.c */
+int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h);
+void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h);
+void mytcp_listener_drop_requests(struct sock *listener);
+void mytcp_time_wait(struct sock *sk);
+void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
+		  const struct mytcp_hdr_view *h);
+void mytcp_mini_free(struct mytcp_mini *m);
+void mytcp_mini_release(struct mytcp_mini *m);
+
+static inline struct net *mytcp_mini_net(const struct mytcp_mini *m)
+{
+	return read_pnet(&m->net);
+}
+
+/* A write-queue skb leaves: uncharge it from the socket. */
+static inline void mytcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
+static inline u64 mytcp_ms_to_ns(int ms)
+{
+	return (u64)ms * NSEC_PER_MSEC;
+}
 
 #endif /* _MYTCP_H */

@@ -1,49 +1,454 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mytcp: the socket layer — struct proto and struct proto_ops.
+ * mytcp: the socket layer — struct proto and struct proto_ops: socket
+ * set-up, connect, listen, accept, shutdown, close and poll, and the
+ * state changes they make (RFC 9293 3.10.1-3.10.5).
  *
- * Connection calls (bind, connect, listen, accept, send, receive,
- * shutdown) are not implemented yet and fail with EOPNOTSUPP; socket
- * creation, close, IP-level options, getsockname and poll are real.
+ * mytcp's state numbers are Linux's TCP_* numbers, so the generic inet
+ * stream helpers (inet_stream_connect, inet_accept, inet_shutdown) work
+ * on mytcp sockets unchanged.
  */
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
+#include <net/route.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "mytcp.h"
+#include "compat.h"
+
+/* Enter @state; CLOSED releases the hash entry and, unless bound by the
+ * user, the port.
+ */
+void mytcp_set_state(struct sock *sk, int state)
+{
+	if (state == MYTCP_CLOSE) {
+		mytcp_unhash(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			mytcp_put_port(sk);
+	}
+	/* inet_sk_state_store() is not exported; this is its store. */
+	smp_store_release(&sk->sk_state, state);
+}
+
+static void mytcp_destroy_sock(struct sock *sk);
+
+/*
+ * Release a CLOSED orphan's resources; drops the owner's reference. From
+ * here the socket no longer counts as in use.
+ */
+static void mytcp_destroy_orphan(struct sock *sk)
+{
+	mytcp_destroy_sock(sk);
+	mytcp_timers_stop(sk);
+	mytcp_write_queue_purge(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	mytcp_put_port(sk);
+	sock_put(sk);
+}
+
+/*
+ * The connection is CLOSED (RFC 9293 3.10.7, "enter CLOSED"): timers
+ * stop, the socket leaves the tables, the user is woken; an orphan is
+ * freed.
+ */
+void mytcp_done(struct sock *sk)
+{
+	if (sk->sk_state == MYTCP_SYN_SENT || sk->sk_state == MYTCP_SYN_RECV)
+		MYTCP_INC_STATS(sock_net(sk), ATTEMPTFAILS);
+	mytcp_set_state(sk, MYTCP_CLOSE);
+	mytcp_timers_stop(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		mytcp_destroy_orphan(sk);
+}
+
+void mytcp_write_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		mytcp_wmem_free_skb(sk, skb);
+	mytcp_sk(sk)->send_head = NULL;
+}
+
+static void mytcp_stream_write_space(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	if (!sk_stream_is_writeable(sk) || !sk->sk_socket)
+		return;
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
 
 static int mytcp_init_sock(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
+	struct mytcp_net *mn = mytcp_pernet(net);
+	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (!READ_ONCE(mytcp_pernet(net)->sysctl_enabled))
+	if (!READ_ONCE(mn->sysctl_enabled))
 		return -ENOPROTOOPT;
 
+	spin_lock_init(&msk->req_lock);
+	INIT_LIST_HEAD(&msk->requests);
+	INIT_LIST_HEAD(&msk->accept_queue);
+	INIT_LIST_HEAD(&msk->accept_node);
+	mytcp_timer_init(sk);
+	mytcp_rto_init(&msk->rto,
+		       READ_ONCE(mn->sysctl_rto_initial_ms) * USEC_PER_MSEC);
+	msk->mss_cache = 536;
+	msk->peer_mss = 536;
+	/* Lookups run under RCU: free sockets after a grace period. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	sk->sk_write_space = mytcp_stream_write_space;
+
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
-	mytcp_sk(sk)->inuse_counted = true;
+	msk->inuse_counted = true;
 	return 0;
 }
 
 /* Also runs when mytcp_init_sock() failed: undo only what it did. */
 static void mytcp_destroy_sock(struct sock *sk)
 {
-	if (mytcp_sk(sk)->inuse_counted) {
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (msk->inuse_counted) {
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
-		mytcp_sk(sk)->inuse_counted = false;
+		msk->inuse_counted = false;
 	}
 }
 
-static void mytcp_close(struct sock *sk, long timeout)
+/* The oldest established child of a listener, off its accept queue. */
+static struct sock *mytcp_accept_queue_pop(struct sock *sk)
 {
-	sk_common_release(sk);
+	struct mytcp_sock *lmsk = mytcp_sk(sk);
+	struct mytcp_sock *cmsk;
+
+	spin_lock_bh(&lmsk->req_lock);
+	cmsk = list_first_entry_or_null(&lmsk->accept_queue,
+					struct mytcp_sock, accept_node);
+	if (cmsk) {
+		list_del_init(&cmsk->accept_node);
+		sk_acceptq_removed(sk);
+	}
+	spin_unlock_bh(&lmsk->req_lock);
+	return cmsk ? &cmsk->inet.sk : NULL;
 }
 
-/* Nothing is ever hashed before connections exist. */
-static void mytcp_unhash(struct sock *sk)
+/* Abort every child still waiting on a listener's accept queue. */
+static void mytcp_listener_drop_children(struct sock *sk)
 {
+	struct sock *child;
+
+	while ((child = mytcp_accept_queue_pop(sk))) {
+		sock_hold(child);
+		local_bh_disable();
+		bh_lock_sock(child);
+		sock_set_flag(child, SOCK_DEAD);
+		if (child->sk_state != MYTCP_CLOSE) {
+			/* RFC 9293 3.10.4: abort sends a reset. */
+			if (mytcp_state_synchronized(child->sk_state))
+				mytcp_send_rst_sk(child);
+			mytcp_done(child);
+		} else {
+			mytcp_destroy_orphan(child);
+		}
+		bh_unlock_sock(child);
+		local_bh_enable();
+		sock_put(child);
+	}
+}
+
+static void mytcp_stop_listening(struct sock *sk)
+{
+	mytcp_set_state(sk, MYTCP_CLOSE);
+	mytcp_listener_drop_requests(sk);
+	mytcp_listener_drop_children(sk);
+}
+
+/*
+ * CLOSE (RFC 9293 3.10.4). Unread data or SO_LINGER with a zero timeout
+ * aborts with an RST (RFC 2525 2.17); otherwise our FIN follows the data
+ * and the connection lives on as an orphan until it is done.
+ */
+static void mytcp_close(struct sock *sk, long timeout)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool unread;
+	int next, state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == MYTCP_LISTEN) {
+		mytcp_stop_listening(sk);
+		goto orphan;
+	}
+
+	unread = !skb_queue_empty(&sk->sk_receive_queue);
+	__skb_queue_purge(&sk->sk_receive_queue);
+
+	if (sk->sk_state == MYTCP_CLOSE) {
+		/* nothing to do */
+	} else if (sk->sk_state == MYTCP_SYN_SENT) {
+		mytcp_done(sk);
+	} else if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+		if (mytcp_state_synchronized(sk->sk_state) ||
+		    sk->sk_state == MYTCP_SYN_RECV)
+			mytcp_send_rst_sk(sk);
+		mytcp_done(sk);
+	} else {
+		next = mytcp_state_next(sk->sk_state, MYTCP_EV_CLOSE,
+					msk->passive, NULL);
+		if (next != sk->sk_state &&
+		    (next == MYTCP_FIN_WAIT1 || next == MYTCP_LAST_ACK)) {
+			mytcp_set_state(sk, next);
+			mytcp_send_fin(sk);
+		}
+	}
+
+	if (timeout && sk->sk_state != MYTCP_CLOSE)
+		sk_stream_wait_close(sk, timeout);
+
+orphan:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	/*
+	 * From here the connection belongs to the protocol alone. If the
+	 * backlog run by release_sock() closed it, that did the cleanup.
+	 */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (sk->sk_state == MYTCP_CLOSE) {
+		if (state == MYTCP_CLOSE)
+			mytcp_destroy_orphan(sk);
+	} else if (sk->sk_state == MYTCP_FIN_WAIT2) {
+		mytcp_fin_wait2_timer_arm(sk);
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/* proto.shutdown, for SHUT_WR in the synchronized states (RFC 9293 3.10.4). */
+static void mytcp_shutdown(struct sock *sk, int how)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int next;
+
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	next = mytcp_state_next(sk->sk_state, MYTCP_EV_SHUTDOWN_WR,
+				msk->passive, NULL);
+	if (next == MYTCP_FIN_WAIT1 || next == MYTCP_LAST_ACK) {
+		mytcp_set_state(sk, next);
+		mytcp_send_fin(sk);
+	}
+}
+
+/*
+ * proto.disconnect: connect(AF_UNSPEC), and shutdown() of a listener or
+ * a socket in SYN-SENT. Aborts whatever the socket had.
+ */
+static int mytcp_disconnect(struct sock *sk, int flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (old_state == MYTCP_LISTEN) {
+		mytcp_stop_listening(sk);
+	} else if (old_state != MYTCP_CLOSE) {
+		if (mytcp_state_synchronized(old_state) ||
+		    old_state == MYTCP_SYN_RECV)
+			mytcp_send_rst_sk(sk);
+		mytcp_set_state(sk, MYTCP_CLOSE);
+	}
+	mytcp_timers_stop(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	mytcp_write_queue_purge(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	msk->fin_queued = false;
+	msk->retransmits = 0;
+	msk->passive = false;
+	mytcp_rto_init(&msk->rto,
+		       READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
+		       USEC_PER_MSEC);
+	sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+/* Active OPEN (RFC 9293 3.10.1): route, port, ISN, and our SYN. */
+static int mytcp_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	__be16 orig_sport, orig_dport;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+
+	orig_sport = inet->inet_sport;
+	orig_dport = usin->sin_port;
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_connect(fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, sk->sk_protocol,
+			      orig_sport, orig_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = inet->inet_saddr;
+	inet->inet_dport = usin->sin_port;
+	inet->inet_daddr = fl4->daddr;
+
+	mytcp_set_state(sk, MYTCP_SYN_SENT);
+	err = mytcp_hash_connect(sk);
+	if (err)
+		goto failure;
+
+	rt = ip_route_newports(fl4, rt, orig_sport, orig_dport,
+			       inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	msk->iss = mytcp_isn(inet->inet_saddr, inet->inet_daddr,
+			     inet->inet_sport, inet->inet_dport);
+	msk->snd_una = msk->iss;
+	msk->snd_nxt = msk->iss;
+	msk->write_seq = msk->iss;
+	msk->snd_wnd = 0;
+	msk->rcv_wnd = 0;
+	msk->retransmits = 0;
+	msk->passive = false;
+	msk->mss_cache = mytcp_route_mss(sk);
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	err = mytcp_connect_send_syn(sk);
+	if (err)
+		goto failure;
+	MYTCP_INC_STATS(sock_net(sk), ACTIVEOPENS);
+	return 0;
+
+failure:
+	mytcp_set_state(sk, MYTCP_CLOSE);
+	if (rt)
+		ip_rt_put(rt);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	return err;
+}
+
+/* proto_ops.listen: passive OPEN (RFC 9293 3.10.1). */
+static int mytcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	if (sk->sk_state != MYTCP_CLOSE && sk->sk_state != MYTCP_LISTEN)
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state == MYTCP_CLOSE) {
+		if (!inet_sk(sk)->inet_num) {
+			err = mytcp_get_port(sk, 0);
+			if (err) {
+				err = -EADDRINUSE;
+				goto out;
+			}
+			inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);
+		} else if (mytcp_listen_conflict(sk)) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+		sk->sk_ack_backlog = 0;
+		mytcp_set_state(sk, MYTCP_LISTEN);
+		mytcp_hash_listen(sk);
+	}
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Take the first established child off the accept queue, waiting if allowed. */
+struct sock *mytcp_accept_child(struct sock *sk, int flags, int *err)
+{
+	struct mytcp_sock *lmsk = mytcp_sk(sk);
+	long timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	struct sock *child;
+	DEFINE_WAIT(wait);
+
+	lock_sock(sk);
+	for (;;) {
+		if (sk->sk_state != MYTCP_LISTEN) {
+			*err = -EINVAL;
+			break;
+		}
+		child = mytcp_accept_queue_pop(sk);
+		if (child) {
+			release_sock(sk);
+			return child;
+		}
+		if (!timeo) {
+			*err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			*err = sock_intr_errno(timeo);
+			break;
+		}
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait,
+					  TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (list_empty_careful(&lmsk->accept_queue))
+			timeo = schedule_timeout(timeo);
+		lock_sock(sk);
+		finish_wait(sk_sleep(sk), &wait);
+	}
+	release_sock(sk);
+	return NULL;
 }
 
 static int mytcp_setsockopt(struct sock *sk, int level, int optname,
@@ -62,17 +467,46 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	return -ENOPROTOOPT;
 }
 
-/*
- * An unconnected stream socket reports what Linux TCP reports for one in
- * CLOSE: writable (a write would fail at once) and hung up.
- */
+/* Readiness as Linux TCP reports it (tcp_poll), state by state. */
 static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			   poll_table *wait)
 {
 	struct sock *sk = sock->sk;
-	__poll_t mask = EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
+	int state = inet_sk_state_load(sk);
+	u8 shutdown;
+	__poll_t mask = 0;
 
 	sock_poll_wait(file, sock, wait);
+
+	if (state == MYTCP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == MYTCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != MYTCP_SYN_SENT && state != MYTCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Race with the ACK that frees space. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* Pairs with the barrier after setting sk_err. */
+	smp_rmb();
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
 	return mask;
@@ -84,7 +518,16 @@ struct proto mytcp_prot = {
 	.init		= mytcp_init_sock,
 	.destroy	= mytcp_destroy_sock,
 	.close		= mytcp_close,
+	.connect	= mytcp_connect,
+	.disconnect	= mytcp_disconnect,
+	.accept		= mytcp_accept,
+	.shutdown	= mytcp_shutdown,
+	.sendmsg	= mytcp_sendmsg,
+	.recvmsg	= mytcp_recvmsg,
+	.backlog_rcv	= mytcp_rcv_state_process,
+	.release_cb	= mytcp_release_cb,
 	.unhash		= mytcp_unhash,
+	.get_port	= mytcp_get_port,
 	.setsockopt	= mytcp_setsockopt,
 	.getsockopt	= mytcp_getsockopt,
 	.obj_size	= sizeof(struct mytcp_sock),
@@ -94,19 +537,19 @@ const struct proto_ops mytcp_stream_ops = {
 	.family		= PF_INET,
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
-	.bind		= sock_no_bind,
-	.connect	= sock_no_connect,
+	.bind		= inet_bind,
+	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet_getname,
 	.poll		= mytcp_poll,
 	.ioctl		= inet_ioctl,
 	.gettstamp	= sock_gettstamp,
-	.listen		= sock_no_listen,
-	.shutdown	= sock_no_shutdown,
+	.listen		= mytcp_listen,
+	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
 };

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the mini sockets — SYN-RECEIVED requests of a listener and
+ * TIME-WAIT entries. Both are small objects in the mini hash (hash.c),
+ * never full sockets, with an hrtimer each: SYN-ACK retransmission and
+ * 2 MSL.
+ */
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "mytcp.h"
+
+void mytcp_mini_free(struct mytcp_mini *m)
+{
+	if (m->kind == MYTCP_MINI_REQUEST) {
+		struct mytcp_request *req = container_of(m, struct mytcp_request,
+							 mini);
+
+		sock_put(req->listener);
+		kfree_rcu(req, mini.rcu);
+	} else {
+		struct mytcp_tw *tw = container_of(m, struct mytcp_tw, mini);
+
+		kfree_rcu(tw, mini.rcu);
+	}
+}
+
+/* After unhashing: give back what the entry held, and the table's ref. */
+void mytcp_mini_release(struct mytcp_mini *m)
+{
+	if (m->kind == MYTCP_MINI_REQUEST) {
+		struct mytcp_request *req = container_of(m, struct mytcp_request,
+							 mini);
+		struct mytcp_sock *lmsk = mytcp_sk(req->listener);
+
+		spin_lock_bh(&lmsk->req_lock);
+		if (!list_empty(&req->listener_node)) {
+			list_del_init(&req->listener_node);
+			lmsk->nr_requests--;
+		}
+		spin_unlock_bh(&lmsk->req_lock);
+	} else {
+		mytcp_bind_del_tw(container_of(m, struct mytcp_tw, mini));
+	}
+	mytcp_mini_put(m);
+}
+
+static void mytcp_send_synack(struct mytcp_request *req)
+{
+	struct mytcp_opt_out opts = { .present = MYTCP_OPT_MSS };
+	struct mytcp_mini *m = &req->mini;
+	struct rtable *rt;
+	struct flowi4 fl4;
+	u32 mtu = 576;
+
+	/* Our MSS: what the route back to the peer carries. */
+	rt = ip_route_output_ports(mytcp_mini_net(m), &fl4, NULL, m->raddr,
+				   m->laddr, m->rport, m->lport,
+				   mytcp_proto_num, req->tos, req->oif);
+	if (!IS_ERR(rt)) {
+		mtu = dst_mtu(&rt->dst);
+		ip_rt_put(rt);
+	}
+	opts.mss = clamp_t(u32, mtu - sizeof(struct iphdr) -
+			   sizeof(struct tcphdr), 64, 65495);
+	/* The child starts from the window this SYN-ACK offers. */
+	req->rcv_wnd = min_t(u32, READ_ONCE(req->listener->sk_rcvbuf) / 2,
+			     U16_MAX);
+	mytcp_send_reply(mytcp_mini_net(m), NULL, m->laddr, m->raddr,
+			 m->lport, m->rport, req->iss, req->irs + 1,
+			 MYTCP_FLAG_SYN | MYTCP_FLAG_ACK, req->rcv_wnd,
+			 &opts, req->tos, req->oif);
+}
+
+/* SYN-ACK retransmission with exponential backoff (RFC 6298 5.5). */
+static enum hrtimer_restart mytcp_request_timer_fn(struct hrtimer *t)
+{
+	struct mytcp_request *req = container_of(t, struct mytcp_request,
+						 mini.timer);
+	struct mytcp_net *mn = mytcp_pernet(mytcp_mini_net(&req->mini));
+	u64 rto_ms;
+
+	if (!READ_ONCE(req->mini.hashed))
+		return HRTIMER_NORESTART;
+	if (READ_ONCE(req->listener->sk_state) != MYTCP_LISTEN ||
+	    req->retrans >= READ_ONCE(mn->sysctl_synack_retries)) {
+		if (mytcp_mini_expire(&req->mini))
+			mytcp_mini_release(&req->mini);
+		return HRTIMER_NORESTART;
+	}
+	req->retrans++;
+	mytcp_send_synack(req);
+	MYTCP_INC_STATS(mytcp_mini_net(&req->mini), RETRANSSEGS);
+	rto_ms = min_t(u64, (u64)READ_ONCE(mn->sysctl_rto_initial_ms) <<
+		       req->retrans, READ_ONCE(mn->sysctl_rto_max_ms));
+	hrtimer_forward_now(t, ms_to_ktime(rto_ms));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * A SYN for a listener (RFC 9293 3.10.7.2): a request entry goes to
+ * SYN-RECEIVED and answers with a SYN-ACK. A full accept queue or too
+ * many pending requests drop the SYN, as Linux does without syncookies.
+ */
+int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *lmsk = mytcp_sk(listener);
+	struct net *net = sock_net(listener);
+	struct mytcp_net *mn = mytcp_pernet(net);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct mytcp_request *req;
+
+	if (sk_acceptq_is_full(listener)) {
+		MYTCP_INC_STATS(net, LISTENOVERFLOWS);
+		goto drop;
+	}
+	if (READ_ONCE(lmsk->nr_requests) >=
+	    max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1))
+		goto drop;
+
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req)
+		goto drop;
+	write_pnet(&req->mini.net, net);
+	req->mini.laddr = iph->daddr;
+	req->mini.raddr = iph->saddr;
+	req->mini.lport = th->dest;
+	req->mini.rport = th->source;
+	req->mini.kind = MYTCP_MINI_REQUEST;
+	/* One reference for the table, one for us until we are done. */
+	refcount_set(&req->mini.refcnt, 2);
+	hrtimer_init(&req->mini.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	req->mini.timer.function = mytcp_request_timer_fn;
+	INIT_LIST_HEAD(&req->listener_node);
+	req->iss = mytcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
+	req->irs = h->seq;
+	req->snd_wnd = h->window;
+	req->peer_mss = (h->opts.present & MYTCP_OPT_MSS) && h->opts.mss ?
+			h->opts.mss : 536;
+	req->tos = iph->tos & ~INET_ECN_MASK;
+	req->oif = listener->sk_bound_dev_if;
+	sock_hold(listener);
+	req->listener = listener;
+
+	if (!mytcp_mini_hash(&req->mini)) {
+		/* The 4-tuple is taken (a race with another SYN): drop. */
+		refcount_set(&req->mini.refcnt, 1);
+		mytcp_mini_put(&req->mini);
+		goto drop;
+	}
+	spin_lock_bh(&lmsk->req_lock);
+	list_add_tail(&req->listener_node, &lmsk->requests);
+	lmsk->nr_requests++;
+	spin_unlock_bh(&lmsk->req_lock);
+
+	MYTCP_INC_STATS(net, PASSIVEOPENS);
+	mytcp_send_synack(req);
+	mytcp_mini_restart_timer(&req->mini,
+				 mytcp_ms_to_ns(READ_ONCE(mn->sysctl_rto_initial_ms)));
+	mytcp_mini_put(&req->mini);
+	return 0;
+drop:
+	MYTCP_INC_STATS(net, LISTENDROPS);
+	return 0;
+}
+
+/* The established child of a completed request: a clone of the listener. */
+static struct sock *mytcp_create_child(struct sock *listener,
+				       struct mytcp_request *req,
+				       const struct mytcp_hdr_view *h)
+{
+	struct mytcp_mini *m = &req->mini;
+	struct mytcp_sock *msk;
+	struct inet_sock *inet;
+	struct rtable *rt;
+	struct sock *sk;
+
+	sk = sk_clone_lock(listener, GFP_ATOMIC);
+	if (!sk)
+		return NULL;
+	/*
+	 * The clone comes locked; nobody else can see it yet, so drop the
+	 * lock here (and tell sparse it was taken).
+	 */
+	__acquire(&sk->sk_lock.slock);
+	bh_unlock_sock(sk);
+	msk = mytcp_sk(sk);
+	inet = inet_sk(sk);
+	/* Nothing of the listener's own state carries over. */
+	memset((char *)msk + offsetof(struct mytcp_sock, iss), 0,
+	       sizeof(*msk) - offsetof(struct mytcp_sock, iss));
+
+	inet->inet_daddr = m->raddr;
+	inet->inet_dport = m->rport;
+	inet->inet_rcv_saddr = m->laddr;
+	inet->inet_saddr = m->laddr;
+	inet->inet_sport = m->lport;
+	inet->inet_num = ntohs(m->lport);
+	atomic_set(&inet->inet_id, get_random_u16());
+	sk->sk_shutdown = 0;
+
+	spin_lock_init(&msk->req_lock);
+	INIT_LIST_HEAD(&msk->requests);
+	INIT_LIST_HEAD(&msk->accept_queue);
+	INIT_LIST_HEAD(&msk->accept_node);
+	INIT_HLIST_NODE(&sk->sk_bind_node);
+	mytcp_timer_init(sk);
+	mytcp_rto_init(&msk->rto, READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
+		       USEC_PER_MSEC);
+
+	msk->passive = true;
+	msk->iss = req->iss;
+	msk->snd_una = req->iss + 1;
+	msk->snd_nxt = req->iss + 1;
+	msk->write_seq = req->iss + 1;
+	msk->snd_wnd = h->window;
+	msk->max_window = max_t(u32, h->window, req->snd_wnd);
+	msk->snd_wl1 = h->seq;
+	msk->snd_wl2 = h->ack;
+	msk->irs = req->irs;
+	msk->rcv_nxt = req->irs + 1;
+	msk->rcv_wup = msk->rcv_nxt;
+	msk->rcv_wnd = req->rcv_wnd;
+	msk->copied_seq = msk->rcv_nxt;
+	msk->peer_mss = req->peer_mss;
+
+	/*
+	 * ip_queue_xmit() takes the IP addresses of a routed socket from
+	 * cork.fl: route into it.
+	 */
+	rt = ip_route_output_ports(sock_net(sk), &inet->cork.fl.u.ip4, sk,
+				   m->raddr, m->laddr, m->rport, m->lport,
+				   mytcp_proto_num, req->tos, req->oif);
+	if (!IS_ERR(rt))
+		sk_setup_caps(sk, &rt->dst);
+	msk->mss_cache = min_t(u32, msk->peer_mss, mytcp_route_mss(sk));
+
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	msk->inuse_counted = true;
+	return sk;
+}
+
+/* Free a child that was never published (two references). */
+static void mytcp_child_abort(struct sock *child)
+{
+	mytcp_sk(child)->inuse_counted = false;
+	sock_prot_inuse_add(sock_net(child), child->sk_prot, -1);
+	child->sk_state = MYTCP_CLOSE;
+	sock_set_flag(child, SOCK_DEAD);
+	sock_put(child);
+	sock_put(child);
+}
+
+/*
+ * A segment for a request in SYN-RECEIVED (RFC 9293 3.10.7.4 for a
+ * connection from a passive OPEN). The ACK of our SYN-ACK makes the
+ * ESTABLISHED child and queues it for accept().
+ */
+void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h)
+{
+	struct sock *listener = req->listener;
+	struct mytcp_sock *lmsk = mytcp_sk(listener);
+	struct net *net = sock_net(listener);
+	struct sock *child;
+
+	if (h->flags & MYTCP_FLAG_RST) {
+		/* RFC 5961 3.2: exact sequence resets, back to LISTEN. */
+		if (h->seq == req->irs + 1) {
+			if (mytcp_mini_unhash(&req->mini)) {
+				hrtimer_cancel(&req->mini.timer);
+				mytcp_mini_release(&req->mini);
+			}
+		}
+		goto drop;
+	}
+	if (h->flags & MYTCP_FLAG_SYN) {
+		/* Our SYN-ACK was lost: the same SYN again gets it again. */
+		if (!(h->flags & MYTCP_FLAG_ACK) && h->seq == req->irs)
+			mytcp_send_synack(req);
+		goto drop;
+	}
+	if (!(h->flags & MYTCP_FLAG_ACK))
+		goto drop;
+	if (h->ack != req->iss + 1) {
+		mytcp_send_rst_reply(net, skb);
+		goto drop;
+	}
+	if (h->seq != req->irs + 1)
+		goto drop;
+	if (READ_ONCE(listener->sk_state) != MYTCP_LISTEN) {
+		mytcp_send_rst_reply(net, skb);
+		goto drop;
+	}
+	if (sk_acceptq_is_full(listener)) {
+		/* Keep the request; the SYN-ACK timer will ask again. */
+		MYTCP_INC_STATS(net, LISTENOVERFLOWS);
+		MYTCP_INC_STATS(net, LISTENDROPS);
+		goto drop;
+	}
+
+	child = mytcp_create_child(listener, req, h);
+	if (!child)
+		goto drop;
+	/* Locked before it is visible: the ACK is its first segment. */
+	bh_lock_sock_nested(child);
+	if (!mytcp_ehash_replace_mini(child, &req->mini)) {
+		bh_unlock_sock(child);
+		/* Another CPU completed or dropped this request. */
+		mytcp_child_abort(child);
+		goto drop;
+	}
+	hrtimer_cancel(&req->mini.timer);
+	mytcp_mini_release(&req->mini);
+	mytcp_inherit_port(child, listener);
+	mytcp_set_state(child, MYTCP_ESTABLISHED);
+
+	/* The ACK may carry data: process it as the child's first segment. */
+	mytcp_rcv_state_process(child, skb);
+
+	spin_lock_bh(&lmsk->req_lock);
+	list_add_tail(&mytcp_sk(child)->accept_node, &lmsk->accept_queue);
+	sk_acceptq_added(listener);
+	spin_unlock_bh(&lmsk->req_lock);
+	bh_unlock_sock(child);
+	listener->sk_data_ready(listener);
+	/* sk_clone_lock()'s second reference was ours. */
+	sock_put(child);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* Listener closing: its pending requests go with it. */
+void mytcp_listener_drop_requests(struct sock *listener)
+{
+	struct mytcp_sock *lmsk = mytcp_sk(listener);
+	struct mytcp_request *req;
+
+	for (;;) {
+		spin_lock_bh(&lmsk->req_lock);
+		req = list_first_entry_or_null(&lmsk->requests,
+					       struct mytcp_request,
+					       listener_node);
+		if (req) {
+			list_del_init(&req->listener_node);
+			lmsk->nr_requests--;
+			refcount_inc(&req->mini.refcnt);
+		}
+		spin_unlock_bh(&lmsk->req_lock);
+		if (!req)
+			break;
+		if (mytcp_mini_unhash(&req->mini)) {
+			hrtimer_cancel(&req->mini.timer);
+			mytcp_mini_release(&req->mini);
+		}
+		mytcp_mini_put(&req->mini);
+	}
+}
+
+static enum hrtimer_restart mytcp_tw_timer_fn(struct hrtimer *t)
+{
+	struct mytcp_mini *m = container_of(t, struct mytcp_mini, timer);
+
+	if (mytcp_mini_expire(m))
+		mytcp_mini_release(m);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Enter TIME-WAIT (RFC 9293 3.10.7.4): a small entry takes over the
+ * 4-tuple and the port for 2 MSL (sysctl tw_timeout_ms); the socket
+ * itself is done.
+ */
+void mytcp_time_wait(struct sock *sk)
+{
+	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct mytcp_tw *tw;
+
+	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
+	if (tw && msk->bb) {
+		write_pnet(&tw->mini.net, sock_net(sk));
+		tw->mini.laddr = inet->inet_rcv_saddr;
+		tw->mini.raddr = inet->inet_daddr;
+		tw->mini.lport = inet->inet_sport;
+		tw->mini.rport = inet->inet_dport;
+		tw->mini.kind = MYTCP_MINI_TIMEWAIT;
+		refcount_set(&tw->mini.refcnt, 1);
+		hrtimer_init(&tw->mini.timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_SOFT);
+		tw->mini.timer.function = mytcp_tw_timer_fn;
+		tw->snd_nxt = msk->snd_nxt;
+		tw->rcv_nxt = msk->rcv_nxt;
+		tw->rcv_wnd = min_t(u32, msk->rcv_wnd, U16_MAX);
+		tw->tos = inet->tos;
+		tw->reuse = sk->sk_reuse;
+		mytcp_bind_add_tw(tw, sk);
+		mytcp_mini_hash_replace(&tw->mini, sk);
+		mytcp_mini_restart_timer(&tw->mini,
+					 mytcp_ms_to_ns(READ_ONCE(mn->sysctl_tw_timeout_ms)));
+		MYTCP_INC_STATS(sock_net(sk), TIMEWAITS);
+	} else {
+		kfree(tw);
+	}
+	mytcp_done(sk);
+}
+
+/*
+ * A segment for a TIME-WAIT entry (RFC 9293 3.10.7.4): a retransmitted
+ * FIN is ACKed and restarts the 2 MSL timer; RSTs are ignored (RFC 1337);
+ * a new SYN above RCV.NXT may reuse the 4-tuple (RFC 6191), as Linux
+ * allows; anything else unacceptable gets an ACK.
+ */
+void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
+		  const struct mytcp_hdr_view *h)
+{
+	struct mytcp_mini *m = &tw->mini;
+	struct net *net = mytcp_mini_net(m);
+	u64 tw_ns = mytcp_ms_to_ns(READ_ONCE(mytcp_pernet(net)->sysctl_tw_timeout_ms));
+	struct sock *listener;
+
+	if (h->flags & MYTCP_FLAG_RST)
+		goto drop;
+	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK)) == MYTCP_FLAG_SYN &&
+	    mytcp_seq_after(h->seq, tw->rcv_nxt)) {
+		listener = mytcp_lookup_listener(net, m->laddr, m->lport,
+						 inet_iif(skb));
+		if (listener) {
+			if (mytcp_mini_unhash(m)) {
+				hrtimer_cancel(&m->timer);
+				mytcp_mini_release(m);
+			}
+			bh_lock_sock_nested(listener);
+			if (!sock_owned_by_user(listener))
+				mytcp_rcv_state_process(listener, skb);
+			else if (sk_add_backlog(listener, skb,
+						READ_ONCE(listener->sk_rcvbuf)))
+				kfree_skb(skb);
+			bh_unlock_sock(listener);
+			sock_put(listener);
+			return;
+		}
+	}
+	if ((h->flags & MYTCP_FLAG_FIN) ||
+	    MYTCP_SKB_CB(skb)->end_seq != MYTCP_SKB_CB(skb)->seq ||
+	    (h->flags & MYTCP_FLAG_SYN)) {
+		mytcp_send_reply(net, skb, m->laddr, m->raddr, m->lport,
+				 m->rport, tw->snd_nxt, tw->rcv_nxt,
+				 MYTCP_FLAG_ACK, tw->rcv_wnd, NULL, tw->tos,
+				 inet_iif(skb));
+		if (h->flags & MYTCP_FLAG_FIN)
+			mytcp_mini_restart_timer(m, tw_ns);
+	}
+drop:
+	kfree_skb(skb);
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: building and sending segments — from a socket's write queue,
+ * pure ACKs and RSTs of a socket, and socketless replies (RSTs to
+ * segments that reach nothing, SYN-ACKs of requests, TIME-WAIT ACKs).
+ */
+#include <linux/siphash.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "mytcp.h"
+#include "core/isn.h"
+#include "core/window.h"
+
+/* Room for the link, IP and TCP headers in front of queued payload. */
+#define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + 60)
+
+/* RFC 6528: ISN = M + F(4-tuple, secret key), M a 4 us clock (core). */
+u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	static siphash_aligned_key_t mytcp_isn_key;
+	u32 hash;
+
+	net_get_random_once(&mytcp_isn_key, sizeof(mytcp_isn_key));
+	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			    ((__force u32)sport << 16) | (__force u32)dport,
+			    &mytcp_isn_key);
+	return mytcp_isn_compose(hash, ktime_get_real_ns());
+}
+
+/* Largest payload the route allows (RFC 9293 3.7.1, without IP options). */
+u16 mytcp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 mtu = dst ? dst_mtu(dst) : 576;
+
+	return clamp_t(u32, mtu - sizeof(struct iphdr) - sizeof(struct tcphdr),
+		       64, 65495);
+}
+
+/*
+ * The window to advertise, in bytes: free receive space, never pulling
+ * the right edge back (RFC 9293 3.8.6), with receiver-side SWS avoidance.
+ * Window scaling is not negotiated yet: at most 65535.
+ */
+static u16 mytcp_select_window(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_rwnd_in in = {
+		.free_space = mytcp_rcv_space(sk),
+		/* The most we can offer without window scaling. */
+		.rcv_buf = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, U16_MAX),
+		.mss = msk->mss_cache,
+		.wscale = 0,
+		.rcv_nxt = msk->rcv_nxt,
+		.right_edge = msk->rcv_wup + msk->rcv_wnd,
+	};
+	u16 field;
+	u32 wnd;
+
+	if (mytcp_seq_before(in.right_edge, msk->rcv_nxt))
+		in.right_edge = msk->rcv_nxt;
+	wnd = mytcp_rwnd_select(&in, &field);
+	msk->rcv_wnd = wnd;
+	msk->rcv_wup = msk->rcv_nxt;
+	return field;
+}
+
+static void mytcp_set_csum(struct sock *sk, struct sk_buff *skb, __be32 saddr,
+			   __be32 daddr)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+
+	/*
+	 * The pseudo-header says IPPROTO_TCP: a mytcp segment is a TCP
+	 * segment byte for byte. Devices with NETIF_F_HW_CSUM (lo, veth)
+	 * finish a CHECKSUM_PARTIAL skb of any protocol; others get the sum
+	 * in software.
+	 */
+	if (sk && (sk->sk_route_caps & NETIF_F_HW_CSUM)) {
+		th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
+					       IPPROTO_TCP, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = 0;
+		th->check = csum_tcpudp_magic(saddr, daddr, skb->len,
+					      IPPROTO_TCP,
+					      skb_checksum(skb, 0, skb->len, 0));
+		skb->ip_summed = CHECKSUM_NONE;
+	}
+}
+
+/*
+ * Send @skb (a queued segment, which stays queued for retransmission, or
+ * a one-off control segment) with the header filled from the socket.
+ */
+static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
+			      bool queued, gfp_t gfp)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct mytcp_opt_out opts = { };
+	struct tcphdr *th;
+	int opt_len = 0;
+	u8 flags = cb->flags;
+	u32 seq = cb->seq;
+
+	if (queued) {
+		/*
+		 * The header goes into the shared headroom: copy rather than
+		 * clone while an earlier clone may still be in a queue.
+		 */
+		skb = skb_cloned(skb) ? pskb_copy(skb, gfp) : skb_clone(skb, gfp);
+		if (!skb)
+			return -ENOBUFS;
+	}
+
+	if (flags & MYTCP_FLAG_SYN) {
+		opts.present = MYTCP_OPT_MSS;
+		opts.mss = mytcp_route_mss(sk);
+		opt_len = mytcp_options_size(&opts);
+	}
+	/* Every segment but the first SYN carries an ACK (RFC 9293 3.10.7). */
+	if (sk->sk_state != MYTCP_SYN_SENT && !(flags & MYTCP_FLAG_RST))
+		flags |= MYTCP_FLAG_ACK;
+
+	th = skb_push(skb, sizeof(*th) + opt_len);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->ack_seq = (flags & MYTCP_FLAG_ACK) ? htonl(msk->rcv_nxt) : 0;
+	th->doff = (sizeof(*th) + opt_len) / 4;
+	((u8 *)th)[13] = flags;
+	th->window = htons(mytcp_select_window(sk));
+	if (opt_len)
+		mytcp_build_options((u8 *)(th + 1), opt_len, &opts);
+
+	mytcp_set_csum(sk, skb, inet->inet_saddr, inet->inet_daddr);
+	skb_set_owner_w(skb, sk);
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	skb->protocol = htons(ETH_P_IP);
+
+	if (flags & MYTCP_FLAG_RST)
+		MYTCP_INC_STATS(sock_net(sk), OUTRSTS);
+	MYTCP_INC_STATS(sock_net(sk), OUTSEGS);
+	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/* Queue a control or data skb at the tail of the write queue. */
+static void mytcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!msk->send_head)
+		msk->send_head = skb;
+}
+
+static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(MYTCP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, MYTCP_MAX_HEADER);
+	return skb;
+}
+
+/*
+ * Split an unsent skb after @len payload bytes: the tail (with any FIN)
+ * becomes a new skb right after it in the write queue.
+ */
+static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct sk_buff *buff;
+
+	buff = alloc_skb_fclone(MYTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
+	if (!buff)
+		return -ENOMEM;
+	skb_reserve(buff, MYTCP_MAX_HEADER);
+	sk_wmem_queued_add(sk, buff->truesize);
+	skb_split(skb, buff, len);
+	MYTCP_SKB_CB(buff)->seq = cb->seq + len;
+	MYTCP_SKB_CB(buff)->end_seq = cb->end_seq;
+	MYTCP_SKB_CB(buff)->flags = cb->flags;
+	MYTCP_SKB_CB(buff)->tx_ns = 0;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(MYTCP_FLAG_FIN | MYTCP_FLAG_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, buff);
+	return 0;
+}
+
+/*
+ * How much of a segment that does not fit the window to send now:
+ * sender-side SWS avoidance (RFC 9293 3.8.6.2.1) sends a partial
+ * segment only if it is at least half the largest window the peer
+ * offered, or if nothing is in flight (else nothing would ever open the
+ * window further).
+ */
+static u32 mytcp_partial_len(const struct mytcp_sock *msk, u32 usable)
+{
+	if (usable >= msk->max_window / 2 || msk->snd_una == msk->snd_nxt)
+		return usable;
+	return 0;
+}
+
+/* Send every queued segment the peer's window allows (RFC 9293 3.8.6). */
+void mytcp_push(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	while ((skb = msk->send_head)) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+		u32 wnd_end = msk->snd_una + msk->snd_wnd;
+		u32 data_end = cb->end_seq - !!(cb->flags & MYTCP_FLAG_FIN);
+
+		/* Payload must fit the window; SYN and a bare FIN always go. */
+		if (!(cb->flags & MYTCP_FLAG_SYN) && skb->len &&
+		    mytcp_seq_after(data_end, wnd_end)) {
+			s32 usable = wnd_end - cb->seq;
+			u32 part = usable > 0 ? mytcp_partial_len(msk, usable) : 0;
+
+			if (!part || mytcp_fragment(sk, skb, part))
+				break;
+		}
+		cb->tx_ns = ktime_get_ns();
+		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
+			break;
+		msk->snd_nxt = cb->end_seq;
+		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				 NULL : skb->next;
+		sent = true;
+	}
+	/*
+	 * Something unacknowledged needs the retransmission timer; queued
+	 * data the window holds back needs it too, as a persist timer.
+	 */
+	if (sent || (msk->send_head && msk->snd_una == msk->snd_nxt))
+		mytcp_rtx_timer_arm(sk);
+}
+
+/* Active open: queue our SYN and send it (RFC 9293 3.10.1). */
+int mytcp_connect_send_syn(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = mytcp_alloc_ctl_skb(sk, sk->sk_allocation);
+
+	if (!skb)
+		return -ENOBUFS;
+	MYTCP_SKB_CB(skb)->seq = msk->iss;
+	MYTCP_SKB_CB(skb)->end_seq = msk->iss + 1;
+	MYTCP_SKB_CB(skb)->flags = MYTCP_FLAG_SYN;
+	msk->write_seq = msk->iss + 1;
+	mytcp_queue_skb(sk, skb);
+	mytcp_push(sk);
+	return 0;
+}
+
+/* Queue our FIN after the data (on the last unsent skb when possible). */
+void mytcp_send_fin(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (msk->fin_queued)
+		return;
+	if (skb && msk->send_head &&
+	    !(MYTCP_SKB_CB(skb)->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN))) {
+		MYTCP_SKB_CB(skb)->flags |= MYTCP_FLAG_FIN;
+		MYTCP_SKB_CB(skb)->end_seq++;
+	} else {
+		/* Must not fail: allocate without the socket's limits. */
+		skb = alloc_skb(MYTCP_MAX_HEADER, GFP_ATOMIC | __GFP_NOFAIL);
+		skb_reserve(skb, MYTCP_MAX_HEADER);
+		MYTCP_SKB_CB(skb)->seq = msk->write_seq;
+		MYTCP_SKB_CB(skb)->end_seq = msk->write_seq + 1;
+		MYTCP_SKB_CB(skb)->flags = MYTCP_FLAG_FIN;
+		mytcp_queue_skb(sk, skb);
+	}
+	msk->write_seq++;
+	msk->fin_queued = true;
+	mytcp_push(sk);
+}
+
+static int mytcp_send_ctl(struct sock *sk, u32 seq, u8 flags)
+{
+	struct sk_buff *skb = mytcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+
+	if (!skb)
+		return -ENOBUFS;
+	MYTCP_SKB_CB(skb)->seq = seq;
+	MYTCP_SKB_CB(skb)->end_seq = seq;
+	MYTCP_SKB_CB(skb)->flags = flags;
+	return mytcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+int mytcp_send_ack(struct sock *sk)
+{
+	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_nxt, MYTCP_FLAG_ACK);
+}
+
+/* Abort: <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). */
+void mytcp_send_rst_sk(struct sock *sk)
+{
+	mytcp_send_ctl(sk, mytcp_sk(sk)->snd_nxt, MYTCP_FLAG_RST);
+}
+
+/*
+ * Persist probe for a zero window: an ACK one byte below SND.UNA, which
+ * the peer must answer with its current window (RFC 9293 3.8.6.1).
+ */
+int mytcp_send_window_probe(struct sock *sk)
+{
+	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_una - 1, MYTCP_FLAG_ACK);
+}
+
+/* Resend the oldest unacknowledged segment (RTO, RFC 6298 5.4). */
+int mytcp_retransmit_head(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	int err;
+
+	if (!skb || skb == msk->send_head)
+		return 0;
+	/* Karn: no RTT sample from a retransmitted segment. */
+	MYTCP_SKB_CB(skb)->tx_ns = 0;
+	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	if (!err)
+		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
+	return err;
+}
+
+/*
+ * A segment sent without a socket: @saddr/@sport are ours. Used for RSTs
+ * to segments that reach nothing, SYN-ACKs of requests and ACKs of
+ * TIME-WAIT entries. The checksum is computed in software (short
+ * segments, and no socket to know the device's offloads).
+ */
+void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
+		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+		      u32 seq, u32 ack, u8 flags, u16 window,
+		      const struct mytcp_opt_out *opts, u8 tos, int oif)
+{
+	int opt_len = opts ? mytcp_options_size(opts) : 0;
+	unsigned int len = sizeof(struct tcphdr) + opt_len;
+	struct flowi4 fl4;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	flowi4_init_output(&fl4, oif, 0, tos, RT_SCOPE_UNIVERSE,
+			   mytcp_proto_num, 0, daddr, saddr, dport, sport,
+			   sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+
+	skb = alloc_skb(MYTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(skb, MYTCP_MAX_HEADER);
+	th = skb_push(skb, len);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = (flags & MYTCP_FLAG_ACK) ? htonl(ack) : 0;
+	th->doff = len / 4;
+	((u8 *)th)[13] = flags;
+	th->window = htons(window);
+	if (opt_len)
+		mytcp_build_options((u8 *)(th + 1), opt_len, opts);
+	th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+				      csum_partial(th, len, 0));
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = tos;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = mytcp_proto_num;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	/* RFC 6864: the ID of an atomic (DF) datagram carries nothing. */
+	iph->id = 0;
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+
+	if (flags & MYTCP_FLAG_RST)
+		MYTCP_INC_STATS(net, OUTRSTS);
+	MYTCP_INC_STATS(net, OUTSEGS);
+	ip_local_out(net, NULL, skb);
+}
+
+/*
+ * Reply to a segment that reaches no connection (RFC 9293 3.10.7.1):
+ * nothing to an RST; <SEQ=SEG.ACK><CTL=RST> to an ACK; otherwise
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+void mytcp_send_rst_reply(struct net *net, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (th->rst)
+		return;
+	if (th->ack)
+		mytcp_send_reply(net, skb, iph->daddr, iph->saddr, th->dest,
+				 th->source, ntohl(th->ack_seq), 0,
+				 MYTCP_FLAG_RST, 0, NULL, 0, inet_iif(skb));
+	else
+		mytcp_send_reply(net, skb, iph->daddr, iph->saddr, th->dest,
+				 th->source, 0, cb->end_seq,
+				 MYTCP_FLAG_RST | MYTCP_FLAG_ACK, 0, NULL, 0,
+				 inet_iif(skb));
+}
+
+/*
+ * RFC 5961 7: at most sysctl challenge_ack_limit challenge ACKs per
+ * second per namespace, so they cannot be used as an oracle or a flood.
+ */
+bool mytcp_challenge_ack_allowed(struct net *net)
+{
+	struct mytcp_net *mn = mytcp_pernet(net);
+	bool ok;
+
+	spin_lock_bh(&mn->challenge_lock);
+	if (time_after(jiffies, mn->challenge_stamp + HZ)) {
+		mn->challenge_stamp = jiffies;
+		mn->challenge_count = 0;
+	}
+	ok = mn->challenge_count < READ_ONCE(mn->sysctl_challenge_ack_limit);
+	if (ok) {
+		mn->challenge_count++;
+		MYTCP_INC_STATS(net, CHALLENGEACKS);
+	}
+	spin_unlock_bh(&mn->challenge_lock);
+	return ok;
+}

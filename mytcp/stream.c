@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the byte stream seen by the user — sendmsg() queues data as
+ * segments on the write queue, recvmsg() copies in-order data from the
+ * receive queue. Memory is charged to the socket: sk_wmem_queued against
+ * SO_SNDBUF, sk_rmem_alloc against SO_RCVBUF.
+ */
+#include <linux/sched/signal.h>
+#include <linux/skbuff.h>
+#include <linux/uio.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "mytcp.h"
+
+/* Linear payload per skb: large enough for loopback, small enough to
+ * avoid high-order allocations.
+ */
+#define MYTCP_SKB_PAYLOAD_MAX	16384
+
+/* Free receive space, as payload: skbs carry about as much overhead. */
+u32 mytcp_rcv_space(const struct sock *sk)
+{
+	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return space > 0 ? space / 2 : 0;
+}
+
+/* The tail skb if it is unsent and can take more payload. */
+static struct sk_buff *mytcp_tail_for_append(struct sock *sk, u32 size_goal)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !msk->send_head ||
+	    MYTCP_SKB_CB(skb)->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN) ||
+	    skb->len >= size_goal || !skb_tailroom(skb))
+		return NULL;
+	return skb;
+}
+
+int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	struct sk_buff *skb;
+	u32 size_goal;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	/* Wait for the handshake to finish (RFC 9293 3.10.2: queue in SYN-SENT). */
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto do_error;
+
+	size_goal = min_t(u32, msk->mss_cache, MYTCP_SKB_PAYLOAD_MAX);
+	while (msg_data_left(msg)) {
+		size_t copy;
+
+		skb = mytcp_tail_for_append(sk, size_goal);
+		if (!skb) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb_fclone(MAX_HEADER + sizeof(struct iphdr) +
+					       60 + size_goal, sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, MAX_HEADER + sizeof(struct iphdr) + 60);
+			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
+			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
+			MYTCP_SKB_CB(skb)->flags = MYTCP_FLAG_PSH;
+			MYTCP_SKB_CB(skb)->tx_ns = 0;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!msk->send_head)
+				msk->send_head = skb;
+		}
+		copy = min_t(size_t, msg_data_left(msg), size_goal - skb->len);
+		copy = min_t(size_t, copy, skb_tailroom(skb));
+		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		MYTCP_SKB_CB(skb)->end_seq += copy;
+		msk->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		mytcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
+			err = -EPIPE;
+			goto do_error;
+		}
+	}
+	mytcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied) {
+		mytcp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+out_err:
+	/* EPIPE becomes sk_err first (ECONNRESET), then SIGPIPE unless asked not. */
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* After the user read data: advertise the window again if it grew a lot. */
+static void mytcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 advertised, space;
+
+	if (copied <= 0 || !mytcp_state_synchronized(sk->sk_state) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
+	advertised = msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt;
+	space = min_t(u32, mytcp_rcv_space(sk), U16_MAX);
+	/* RFC 9293 3.8.6.2.2: an update worth sending: a segment or half. */
+	if (space > advertised &&
+	    (space - advertised >= msk->mss_cache ||
+	     space - advertised >= READ_ONCE(sk->sk_rcvbuf) / 4 ||
+	     advertised < msk->mss_cache))
+		mytcp_send_ack(sk);
+}
+
+int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		  int flags, int *addr_len)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb, *last;
+	u32 peek_seq = 0, *seq;
+	int copied = 0, target;
+	long timeo;
+	int err;
+
+	/* Nothing is ever put on the error queue (no IP_RECVERR reports). */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;
+	if (flags & MSG_OOB)
+		return -EINVAL;
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == MYTCP_LISTEN)
+		goto out;
+
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = &msk->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = msk->copied_seq;
+		seq = &peek_seq;
+	}
+
+	do {
+		last = NULL;
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 offset = *seq - MYTCP_SKB_CB(skb)->seq;
+			u32 avail, chunk;
+
+			last = skb;
+			if (offset >= skb->len)
+				continue;
+			avail = skb->len - offset;
+			chunk = min_t(u32, avail, len - copied);
+			if (skb_copy_datagram_msg(skb, offset, msg, chunk)) {
+				if (!copied)
+					copied = -EFAULT;
+				goto done;
+			}
+			*seq += chunk;
+			copied += chunk;
+			if (copied >= len)
+				break;
+		}
+		/* Free what the reader consumed. */
+		if (!(flags & MSG_PEEK)) {
+			while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+			       !mytcp_seq_before(msk->copied_seq,
+						 MYTCP_SKB_CB(skb)->end_seq)) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				__kfree_skb(skb);
+			}
+			mytcp_cleanup_rbuf(sk, copied);
+		}
+		if (copied >= len)
+			break;
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == MYTCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == MYTCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		if (copied >= target) {
+			/* Let the backlog in, then look again. */
+			release_sock(sk);
+			lock_sock(sk);
+		} else {
+			sk_wait_data(sk, &timeo, last);
+		}
+	} while (copied < len);
+done:
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
