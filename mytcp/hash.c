@@ -384,6 +384,24 @@ out:
 	return err;
 }
 
+/* Any connection still hashed, with a reference (module exit). */
+struct sock *mytcp_ehash_take_any(void)
+{
+	struct sock *sk = NULL;
+	unsigned int i;
+
+	for (i = 0; i <= MYTCP_EHASH_MASK && !sk; i++) {
+		if (hlist_empty(&mytcp_ehash[i].chain))
+			continue;
+		spin_lock_bh(&mytcp_ehash[i].lock);
+		sk = sk_head(&mytcp_ehash[i].chain);
+		if (sk)
+			sock_hold(sk);
+		spin_unlock_bh(&mytcp_ehash[i].lock);
+	}
+	return sk;
+}
+
 /* Give an unbound connecting socket an ephemeral port, then hash it. */
 int mytcp_hash_connect(struct sock *sk)
 {

@@ -56,6 +56,7 @@ static int __init mytcp_init(void)
 	err = proto_register(&mytcp_prot, 1);
 	if (err)
 		goto err_hash;
+	mytcp_orphan_creator_init();
 
 	err = mytcp_ctrl_init();
 	if (err)
@@ -88,6 +89,8 @@ static void __exit mytcp_exit(void)
 	inet_del_protocol(&mytcp_net_protocol, mytcp_proto_num);
 	/* No receive handler may still run on another CPU past this point. */
 	synchronize_net();
+	/* Orphans hold no module reference: abort those still alive. */
+	mytcp_abort_orphans();
 	/* Every namespace's exit removes its TIME-WAIT entries. */
 	mytcp_ctrl_exit();
 	/* Sockets and entries freed after a grace period must be gone. */

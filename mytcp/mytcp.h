@@ -200,6 +200,9 @@ struct mytcp_sock {
 	/* Child on its listener's accept queue */
 	struct list_head accept_node;
 
+	/* Gives back the module reference of an orphan (mytcp_close) */
+	struct rcu_head orphan_rcu;
+
 	/* Counted in the protocol's in-use count (see mytcp_init_sock) */
 	bool inuse_counted;
 };
@@ -228,6 +231,7 @@ bool mytcp_listen_conflict(struct sock *sk);
 int mytcp_hash_connect(struct sock *sk);
 int mytcp_hash_listen(struct sock *sk);
 int mytcp_ehash_insert(struct sock *sk);
+struct sock *mytcp_ehash_take_any(void);
 void mytcp_unhash(struct sock *sk);
 struct sock *mytcp_lookup_established(struct net *net, __be32 raddr,
 				      __be16 rport, __be32 laddr,
@@ -265,6 +269,7 @@ void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk, int err);
 void mytcp_child_enqueue(struct sock *listener, struct sock *child);
 void mytcp_abort_orphans(void);
+void mytcp_orphan_creator_init(void);
 
 /* stream.c */
 int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);

@@ -181,6 +181,65 @@ static void mytcp_stop_listening(struct sock *sk)
 }
 
 /*
+ * Every socket pins the module through its creator proto (sk_alloc).
+ * An orphan - closed by the user but still finishing its FIN exchange -
+ * must not keep rmmod from succeeding: it switches to this copy of
+ * mytcp_prot without an owner, gives its module reference back, and
+ * module exit aborts whatever orphans are left (mytcp_abort_orphans).
+ */
+static struct proto mytcp_orphan_creator;
+
+void mytcp_orphan_creator_init(void)
+{
+	mytcp_orphan_creator = mytcp_prot;
+	mytcp_orphan_creator.owner = NULL;
+}
+
+/*
+ * The reference is dropped from an RCU callback: it runs with preemption
+ * off, so module exit's synchronize_rcu() cannot free our code under it.
+ */
+static void mytcp_orphan_module_put(struct rcu_head *head)
+{
+	struct mytcp_sock *msk = container_of(head, struct mytcp_sock,
+					      orphan_rcu);
+
+	sock_put(&msk->inet.sk);
+	module_put(THIS_MODULE);
+}
+
+static void mytcp_orphan_release_module(struct sock *sk)
+{
+	if (sk->sk_prot_creator != &mytcp_prot)
+		return;
+	sk->sk_prot_creator = &mytcp_orphan_creator;
+	sock_hold(sk);
+	call_rcu(&mytcp_sk(sk)->orphan_rcu, mytcp_orphan_module_put);
+}
+
+/* Module exit: abort every connection still alive (all are orphans). */
+void mytcp_abort_orphans(void)
+{
+	struct sock *sk;
+
+	while ((sk = mytcp_ehash_take_any())) {
+		local_bh_disable();
+		bh_lock_sock(sk);
+		if (sk->sk_state != MYTCP_CLOSE) {
+			if (mytcp_state_synchronized(sk->sk_state))
+				mytcp_send_rst_sk(sk);
+			mytcp_done(sk);
+		}
+		bh_unlock_sock(sk);
+		local_bh_enable();
+		/* A callback running right now must finish first. */
+		hrtimer_cancel(&mytcp_sk(sk)->rtx_timer);
+		hrtimer_cancel(&mytcp_sk(sk)->aux_timer);
+		sock_put(sk);
+	}
+}
+
+/*
  * CLOSE (RFC 9293 3.10.4). Unread data or SO_LINGER with a zero timeout
  * aborts with an RST (RFC 2525 2.17); otherwise our FIN follows the data
  * and the connection lives on as an orphan until it is done.
@@ -239,8 +298,10 @@ orphan:
 	if (sk->sk_state == MYTCP_CLOSE) {
 		if (state == MYTCP_CLOSE)
 			mytcp_destroy_orphan(sk);
-	} else if (sk->sk_state == MYTCP_FIN_WAIT2) {
-		mytcp_fin_wait2_timer_arm(sk);
+	} else {
+		if (sk->sk_state == MYTCP_FIN_WAIT2)
+			mytcp_fin_wait2_timer_arm(sk);
+		mytcp_orphan_release_module(sk);
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();

@@ -18,9 +18,10 @@
  * Every test runs in a network namespace of its own, made by the fixture
  * setup (unshare, lo up): ports and TIME-WAIT entries of one test never
  * meet another's, the state file and /proc/net/protocols hold this
- * test's sockets only, and a qdisc on lo (tc netem, u32 drop filter)
- * or a sysctl left behind by a dying test vanishes with the namespace.
- * Sysctls are still saved and restored by the teardown.
+ * test's sockets only, and a sysctl left changed by a dying test
+ * vanishes with the namespace (the teardown restores them otherwise).
+ * Qdiscs on lo (tc netem, a u32 drop filter) are removed by the test,
+ * or by a cleaner process when the test dies (see start_cleaner()).
  *
  * Every wait is bounded: SO_RCVTIMEO/SO_SNDTIMEO on every socket, poll
  * timeouts, alarm() around blocking connect and accept, and the
@@ -44,6 +45,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -176,25 +178,72 @@ static int run(const char *fmt, ...)
 }
 
 /*
- * Qdiscs this test process put on lo, removed by the teardown if the
- * test did not: sockets closed at exit must not be left retransmitting
- * FINs into a netem that drops everything (orphans keep the namespace,
- * and the mytcp module, busy for minutes).
+ * Qdiscs the test put on lo and has not removed yet. A test that dies
+ * with one in place (failed assertion, harness timeout) must not leave
+ * the sockets it closes by dying retransmitting FINs into a netem that
+ * drops everything: such orphans keep the namespace, and the mytcp
+ * module, busy for minutes, and later tests' rmmod would fail. The
+ * fixture's teardown is no help: this harness skips it after a failed
+ * ASSERT when built with -O2 (its fork result does not survive the
+ * longjmp). A cleaner process does it instead; see start_cleaner().
  */
-static bool lo_root_qdisc, lo_clsact;
+struct lo_qdiscs {
+	bool netem;
+	bool clsact;
+};
+
+static struct lo_qdiscs *lo_qdiscs;
+
+/*
+ * Fork a process that stays in the test's namespace, waits for the test
+ * process (and any child of it) to be gone, which closes the pipe, and
+ * then removes what lo_qdiscs says is left. It leaves the test's process
+ * group so that the harness's kill on timeout spares it.
+ */
+static int start_cleaner(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	lo_qdiscs = mmap(NULL, sizeof(*lo_qdiscs), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (lo_qdiscs == MAP_FAILED)
+		return -errno;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(p[1]);
+		setpgid(0, 0);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (lo_qdiscs->netem)
+			run("tc qdisc del dev lo root");
+		if (lo_qdiscs->clsact)
+			run("tc qdisc del dev lo clsact");
+		_exit(0);
+	}
+	/* The write end stays open, unused, as long as the test lives. */
+	close(p[0]);
+	return 0;
+}
 
 /* netem on lo: both directions of every loopback packet. */
 static int lo_netem(const char *args)
 {
 	int ret = run("tc qdisc replace dev lo root netem %s", args);
 
-	lo_root_qdisc |= !ret;
+	if (!ret)
+		lo_qdiscs->netem = true;
 	return ret;
 }
 
 static int lo_netem_off(void)
 {
-	lo_root_qdisc = false;
+	lo_qdiscs->netem = false;
 	return run("tc qdisc del dev lo root");
 }
 
@@ -209,7 +258,7 @@ static int drop_pure_acks(int proto, int port)
 
 	if (run("tc qdisc add dev lo clsact"))
 		return -1;
-	lo_clsact = true;
+	lo_qdiscs->clsact = true;
 	snprintf(m, sizeof(m), "match u8 %d 0xff at 9 match u16 %d 0xffff at 22",
 		 proto, port);
 	return run("tc filter add dev lo egress protocol ip prio 1 u32 %s %s action drop",
@@ -218,7 +267,7 @@ static int drop_pure_acks(int proto, int port)
 
 static int drop_pure_acks_off(void)
 {
-	lo_clsact = false;
+	lo_qdiscs->clsact = false;
 	return run("tc qdisc del dev lo clsact");
 }
 
@@ -793,6 +842,7 @@ FIXTURE_SETUP(lifecycle)
 	if (unshare(CLONE_NEWNET))
 		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
 	ASSERT_EQ(0, link_up("lo"));
+	ASSERT_EQ(0, start_cleaner());
 	/* No SA_RESTART: alarm() interrupts a blocked call with EINTR. */
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	signal(SIGPIPE, SIG_IGN);
@@ -809,11 +859,6 @@ FIXTURE_TEARDOWN(lifecycle)
 {
 	int i;
 
-	/* Best effort: a test that failed with a qdisc on has failed already. */
-	if (lo_root_qdisc)
-		lo_netem_off();
-	if (lo_clsact)
-		drop_pure_acks_off();
 	for (i = self->saved.n - 1; i >= 0; i--)
 		EXPECT_EQ(0, write_text(self->saved.path[i], self->saved.val[i]));
 }
