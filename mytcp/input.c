@@ -56,6 +56,7 @@ static void mytcp_clean_acked(struct sock *sk, u32 ack)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
 	struct sk_buff *skb;
+	bool rtx_acked = false;
 	u64 rtt_ns = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != msk->send_head) {
@@ -65,9 +66,14 @@ static void mytcp_clean_acked(struct sock *sk, u32 ack)
 			break;
 		if (cb->tx_ns)
 			rtt_ns = ktime_get_ns() - cb->tx_ns;
+		if (skb == msk->rtx_next)
+			rtx_acked = true;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		mytcp_wmem_free_skb(sk, skb);
 	}
+	/* RTO recovery goes on from the oldest segment still unacked. */
+	if (rtx_acked)
+		msk->rtx_next = skb && skb != msk->send_head ? skb : NULL;
 	if (rtt_ns)
 		mytcp_rto_sample(&msk->rto, div_u64(rtt_ns, NSEC_PER_USEC) ?: 1,
 				 1,
@@ -115,7 +121,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 		msk->snd_wl2 = h->ack;
 		msk->max_window = max(msk->max_window, msk->snd_wnd);
 		/* A window that opened lets held-back data go. */
-		if (msk->send_head)
+		if (msk->send_head || msk->rtx_next)
 			mytcp_push(sk);
 	}
 	return true;

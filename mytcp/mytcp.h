@@ -79,7 +79,11 @@ struct mytcp_skb_cb {
 	u32 end_seq;		/* seq + SYN + payload + FIN */
 	u64 tx_ns;		/* last transmission (Karn: 0 once resent) */
 	u8 flags;		/* MYTCP_FLAG_* */
+	u8 retrans;		/* sent again by RTO recovery */
 };
+
+/* Room for the link, IP and TCP headers in front of queued payload. */
+#define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + 60)
 
 #define MYTCP_SKB_CB(skb)	((struct mytcp_skb_cb *)&((skb)->cb[0]))
 
@@ -176,6 +180,7 @@ struct mytcp_sock {
 	u16 peer_mss;		/* MSS option of the peer (536 if absent) */
 
 	struct sk_buff *send_head;	/* first never-sent skb in the write queue */
+	struct sk_buff *rtx_next;	/* next skb RTO recovery resends */
 
 	struct mytcp_rto rto;
 	u8 retransmits;		/* consecutive RTO expiries */

@@ -15,9 +15,6 @@
 #include "core/isn.h"
 #include "core/window.h"
 
-/* Room for the link, IP and TCP headers in front of queued payload. */
-#define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + 60)
-
 /* RFC 6528: ISN = M + F(4-tuple, secret key), M a 4 us clock (core). */
 u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
@@ -193,6 +190,7 @@ static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	MYTCP_SKB_CB(buff)->end_seq = cb->end_seq;
 	MYTCP_SKB_CB(buff)->flags = cb->flags;
 	MYTCP_SKB_CB(buff)->tx_ns = 0;
+	MYTCP_SKB_CB(buff)->retrans = cb->retrans;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(MYTCP_FLAG_FIN | MYTCP_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
@@ -213,6 +211,37 @@ static u32 mytcp_partial_len(const struct mytcp_sock *msk, u32 usable)
 	return 0;
 }
 
+/*
+ * RTO recovery (RFC 5681 3.1, RFC 6298 5.4): after the head segment was
+ * resent, the rest of what was in flight follows as the window allows,
+ * instead of one segment per (backed-off) timeout.
+ */
+static bool mytcp_push_retransmits(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	while ((skb = msk->rtx_next) && skb != msk->send_head) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (skb->len && mytcp_seq_after(cb->end_seq,
+						msk->snd_una + msk->snd_wnd))
+			break;
+		cb->retrans = 1;
+		cb->tx_ns = 0;
+		if (mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC))
+			break;
+		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
+		sent = true;
+		msk->rtx_next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+	}
+	if (msk->rtx_next == msk->send_head)
+		msk->rtx_next = NULL;
+	return sent;
+}
+
 /* Send every queued segment the peer's window allows (RFC 9293 3.8.6). */
 void mytcp_push(struct sock *sk)
 {
@@ -220,6 +249,11 @@ void mytcp_push(struct sock *sk)
 	struct sk_buff *skb;
 	bool sent = false;
 
+	if (msk->rtx_next) {
+		sent = mytcp_push_retransmits(sk);
+		if (msk->rtx_next)
+			goto out;
+	}
 	while ((skb = msk->send_head)) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 		u32 wnd_end = msk->snd_una + msk->snd_wnd;
@@ -234,7 +268,7 @@ void mytcp_push(struct sock *sk)
 			if (!part || mytcp_fragment(sk, skb, part))
 				break;
 		}
-		cb->tx_ns = ktime_get_ns();
+		cb->tx_ns = cb->retrans ? 0 : ktime_get_ns();
 		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
 			break;
 		msk->snd_nxt = cb->end_seq;
@@ -242,6 +276,7 @@ void mytcp_push(struct sock *sk)
 				 NULL : skb->next;
 		sent = true;
 	}
+out:
 	/*
 	 * Something unacknowledged needs the retransmission timer; queued
 	 * data the window holds back needs it too, as a persist timer.
@@ -325,7 +360,10 @@ int mytcp_send_window_probe(struct sock *sk)
 	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_una - 1, MYTCP_FLAG_ACK);
 }
 
-/* Resend the oldest unacknowledged segment (RTO, RFC 6298 5.4). */
+/*
+ * Resend the oldest unacknowledged segment (RTO, RFC 6298 5.4); the rest
+ * of the flight follows it through mytcp_push().
+ */
 int mytcp_retransmit_head(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
@@ -336,9 +374,14 @@ int mytcp_retransmit_head(struct sock *sk)
 		return 0;
 	/* Karn: no RTT sample from a retransmitted segment. */
 	MYTCP_SKB_CB(skb)->tx_ns = 0;
+	MYTCP_SKB_CB(skb)->retrans = 1;
 	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (!err)
 		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
+	msk->rtx_next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			NULL : skb->next;
+	if (msk->rtx_next == msk->send_head)
+		msk->rtx_next = NULL;
 	return err;
 }
 

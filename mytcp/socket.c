@@ -76,6 +76,7 @@ void mytcp_write_queue_purge(struct sock *sk)
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		mytcp_wmem_free_skb(sk, skb);
 	mytcp_sk(sk)->send_head = NULL;
+	mytcp_sk(sk)->rtx_next = NULL;
 }
 
 static void mytcp_stream_write_space(struct sock *sk)

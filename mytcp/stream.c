@@ -14,10 +14,13 @@
 
 #include "mytcp.h"
 
-/* Linear payload per skb: large enough for loopback, small enough to
- * avoid high-order allocations.
+/*
+ * Linear payload per skb: the whole head (headers, payload, shared info)
+ * fits a 16 KiB allocation, so truesize stays close to the payload and
+ * the receive window (half the free buffer) never promises more than the
+ * peer's buffer holds.
  */
-#define MYTCP_SKB_PAYLOAD_MAX	16384
+#define MYTCP_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MYTCP_MAX_HEADER)
 
 /* Free receive space, as payload: skbs carry about as much overhead. */
 u32 mytcp_rcv_space(const struct sock *sk)
@@ -72,15 +75,16 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb_fclone(MAX_HEADER + sizeof(struct iphdr) +
-					       60 + size_goal, sk->sk_allocation);
+			skb = alloc_skb_fclone(MYTCP_MAX_HEADER + size_goal,
+					       sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, MAX_HEADER + sizeof(struct iphdr) + 60);
+			skb_reserve(skb, MYTCP_MAX_HEADER);
 			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
 			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
 			MYTCP_SKB_CB(skb)->flags = MYTCP_FLAG_PSH;
 			MYTCP_SKB_CB(skb)->tx_ns = 0;
+			MYTCP_SKB_CB(skb)->retrans = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			sk_wmem_queued_add(sk, skb->truesize);
 			if (!msk->send_head)
