@@ -533,24 +533,24 @@ discard:
 }
 
 /*
- * ICMP errors about our segments (RFC 9293 3.10.7.x, RFC 5927). Only
- * "hard" errors during connection set-up abort a connection; during
- * data transfer they are soft errors (sk_err_soft), never a reset.
+ * ICMP errors about our segments (RFC 9293 3.10.7.x, RFC 5927): they
+ * abort a connection only while it is being set up; once synchronized
+ * they are soft errors (sk_err_soft), never a reset.
  */
 int mytcp_v4_err(struct sk_buff *skb, u32 info)
 {
-	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	struct net *net = dev_net(skb->dev);
 	const int type = icmp_hdr(skb)->type;
 	const int code = icmp_hdr(skb)->code;
 	const struct tcphdr *th;
+	const struct iphdr *iph;
 	struct mytcp_sock *msk;
 	struct sock *sk;
 	u32 seq;
 	int err;
 
-	if (!pskb_may_pull(skb, iph->ihl * 4 + 8))
-		return 0;
+	/* icmp_socket_deliver() made the quoted IP header and 8 bytes linear. */
+	iph = (const struct iphdr *)skb->data;
 	th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
 	/* The quoted segment went from us (iph->saddr) to the peer. */
 	sk = mytcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
@@ -581,8 +581,12 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 		goto out;
 	}
 
-	if (sk->sk_state == MYTCP_SYN_SENT && !sock_owned_by_user(sk) &&
-	    icmp_err_convert[code].fatal && type == ICMP_DEST_UNREACH) {
+	/*
+	 * A connection still being set up gives up at once, as Linux TCP
+	 * does (RFC 1122 4.2.3.9 leaves it open for soft errors).
+	 */
+	if ((sk->sk_state == MYTCP_SYN_SENT ||
+	     sk->sk_state == MYTCP_SYN_RECV) && !sock_owned_by_user(sk)) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 		mytcp_done(sk);
