@@ -132,6 +132,8 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
 	[MYTCP_MIB_BACKLOGDROP]		= "TCPBacklogDrop",
 	[MYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
+	[MYTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
+	[MYTCP_MIB_FASTRETRANS]		= "TCPFastRetrans",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

@@ -102,6 +102,20 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 		mytcp_send_ack(sk);
 		return false;
 	}
+	/*
+	 * Three duplicate ACKs: the segment after SND.UNA was lost; resend
+	 * it without waiting for the timer (RFC 5681 3.2).
+	 */
+	if (h->ack == msk->snd_una && msk->snd_una != msk->snd_nxt &&
+	    !h->payload_len && !(h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) &&
+	    h->window == msk->snd_wnd) {
+		if (++msk->dupacks == 3) {
+			MYTCP_INC_STATS(sock_net(sk), FASTRETRANS);
+			mytcp_retransmit_head(sk, false);
+		}
+	} else if (mytcp_seq_after(h->ack, msk->snd_una)) {
+		msk->dupacks = 0;
+	}
 	if (mytcp_seq_after(h->ack, msk->snd_una)) {
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
@@ -135,34 +149,118 @@ static bool mytcp_fin_acked(const struct sock *sk)
 	return msk->fin_queued && msk->snd_una == msk->write_seq;
 }
 
-/* Deliver in-order payload; true if it was queued. */
-static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
-			     const struct mytcp_hdr_view *h)
+/* Charge an arriving segment to the receive buffer, or refuse it. */
+static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb)
 {
-	struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 seq = h->seq;
-	u32 len = h->payload_len;
-	u32 skip;
-
-	/* Out of order: no reassembly queue yet; the ACK asks again. */
-	if (mytcp_seq_after(seq, msk->rcv_nxt))
-		return false;
-	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
-	skip = msk->rcv_nxt - seq;
-	if (skip >= len)
-		return false;
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
 		return false;
 	}
-	__skb_pull(skb, h->hdr_len + skip);
-	MYTCP_SKB_CB(skb)->seq = msk->rcv_nxt;
-	MYTCP_SKB_CB(skb)->end_seq = msk->rcv_nxt + skb->len;
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
+	return true;
+}
+
+/*
+ * Hold a segment that arrived ahead of RCV.NXT (RFC 9293 3.10.7.4,
+ * seventh check allows it) in the out-of-order queue, sorted by sequence
+ * number. A segment that adds nothing to what is held is dropped.
+ */
+static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff_head *q = &mytcp_sk(sk)->ooo_queue;
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	skb_queue_walk(q, pos) {
+		const struct mytcp_skb_cb *pcb = MYTCP_SKB_CB(pos);
+
+		if (mytcp_seq_after_eq(cb->seq, pcb->seq) &&
+		    mytcp_seq_before_eq(cb->end_seq, pcb->end_seq) &&
+		    (pcb->flags & MYTCP_FLAG_FIN || !(cb->flags & MYTCP_FLAG_FIN)))
+			return false;
+		if (mytcp_seq_before(cb->seq, pcb->seq))
+			break;
+	}
+	if (!mytcp_rmem_charge(sk, skb))
+		return false;
+	__skb_queue_before(q, pos, skb);
+	MYTCP_INC_STATS(sock_net(sk), OFOQUEUE);
+	return true;
+}
+
+/*
+ * Move what the out-of-order queue holds at RCV.NXT to the receive
+ * queue, trimming overlaps. True if the stream's FIN was reached.
+ */
+static bool mytcp_ooo_drain(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&msk->ooo_queue)) &&
+	       mytcp_seq_before_eq(MYTCP_SKB_CB(skb)->seq, msk->rcv_nxt)) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+		bool fin = cb->flags & MYTCP_FLAG_FIN;
+
+		__skb_unlink(skb, &msk->ooo_queue);
+		if (mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
+			__skb_pull(skb, msk->rcv_nxt - cb->seq);
+			cb->seq = msk->rcv_nxt;
+			msk->rcv_nxt = cb->end_seq;
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		} else {
+			if (cb->end_seq != msk->rcv_nxt)
+				fin = false;
+			kfree_skb(skb);
+		}
+		if (fin) {
+			__skb_queue_purge(&msk->ooo_queue);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The segment's text (RFC 9293 3.10.7.4, seventh check): in-order bytes
+ * go to the receive queue, with whatever the out-of-order queue can add
+ * after them; bytes ahead of RCV.NXT wait in the out-of-order queue.
+ * True if @skb was queued; *@fin set when the peer's FIN is now in order.
+ */
+static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
+			     const struct mytcp_hdr_view *h, bool *fin)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	bool has_fin = h->flags & MYTCP_FLAG_FIN;
+	u32 end = h->seq + h->payload_len;
+
+	*fin = false;
+	if (mytcp_seq_after(h->seq, msk->rcv_nxt)) {
+		__skb_pull(skb, h->hdr_len);
+		cb->seq = h->seq;
+		cb->end_seq = end;
+		cb->flags = has_fin ? MYTCP_FLAG_FIN : 0;
+		return mytcp_ooo_insert(sk, skb);
+	}
+	/* Nothing new but possibly the FIN. */
+	if (mytcp_seq_before_eq(end, msk->rcv_nxt)) {
+		*fin = has_fin && end == msk->rcv_nxt;
+		return false;
+	}
+	if (!mytcp_rmem_charge(sk, skb))
+		return false;
+	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
+	__skb_pull(skb, h->hdr_len + (msk->rcv_nxt - h->seq));
+	cb->seq = msk->rcv_nxt;
+	cb->end_seq = end;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	msk->rcv_nxt += len - skip;
+	msk->rcv_nxt = end;
+	*fin = has_fin;
+	if (!*fin && !skb_queue_empty(&msk->ooo_queue))
+		*fin = mytcp_ooo_drain(sk);
 	return true;
 }
 
@@ -242,7 +340,7 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		/* Simultaneous open (RFC 9293 Figure 7): our SYN becomes a SYN-ACK. */
 		mytcp_set_state(sk, MYTCP_SYN_RECV);
 		msk->retransmits = 0;
-		mytcp_retransmit_head(sk);
+		mytcp_retransmit_head(sk, false);
 		mytcp_rtx_timer_arm(sk);
 	}
 discard:
@@ -284,8 +382,8 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_hdr_view h;
+	bool queued = false, fin = false;
 	u32 seg_len;
-	bool queued = false;
 
 	mytcp_parse_skb(skb, &h);
 
@@ -379,7 +477,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* Seventh: segment text. */
-	if (h.payload_len) {
+	if (h.payload_len || (h.flags & MYTCP_FLAG_FIN)) {
 		switch (sk->sk_state) {
 		case MYTCP_ESTABLISHED:
 		case MYTCP_FIN_WAIT1:
@@ -389,14 +487,14 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			 * will read it, so reset (RFC 2525 2.17, as Linux).
 			 */
 			if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
-			    sock_flag(sk, SOCK_DEAD) &&
+			    sock_flag(sk, SOCK_DEAD) && h.payload_len &&
 			    mytcp_seq_after(h.seq + h.payload_len,
 					    msk->rcv_nxt)) {
 				mytcp_send_rst_sk(sk);
 				mytcp_reset(sk, 0);
 				goto discard;
 			}
-			queued = mytcp_queue_data(sk, skb, &h);
+			queued = mytcp_queue_data(sk, skb, &h, &fin);
 			if (queued && !sock_flag(sk, SOCK_DEAD))
 				sk->sk_data_ready(sk);
 			break;
@@ -405,21 +503,16 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	/* Eighth: FIN, once everything before it has arrived. */
-	if ((h.flags & MYTCP_FLAG_FIN) &&
-	    h.seq + h.payload_len == msk->rcv_nxt) {
-		/* A first FIN moves the state; a repeated one is re-ACKed. */
-		if (sk->sk_state == MYTCP_ESTABLISHED ||
-		    sk->sk_state == MYTCP_SYN_RECV ||
-		    sk->sk_state == MYTCP_FIN_WAIT1 ||
-		    sk->sk_state == MYTCP_FIN_WAIT2)
-			mytcp_rcv_fin(sk);
-		else
-			mytcp_send_ack(sk);	/* a retransmitted FIN */
-	} else if (h.payload_len) {
-		/* Data is acknowledged at once (no delayed ACKs yet). */
+	/* Eighth: the FIN, once everything before it has arrived. */
+	if (fin)
+		mytcp_rcv_fin(sk);
+	else if (h.payload_len || (h.flags & MYTCP_FLAG_FIN))
+		/*
+		 * Data and repeated FINs are acknowledged at once (no delayed
+		 * ACKs yet); out of order, this is the duplicate ACK that
+		 * asks for the gap.
+		 */
 		mytcp_send_ack(sk);
-	}
 
 	if (!queued)
 		goto discard;

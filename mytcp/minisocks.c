@@ -209,6 +209,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	INIT_LIST_HEAD(&msk->accept_queue);
 	INIT_LIST_HEAD(&msk->accept_node);
 	INIT_HLIST_NODE(&sk->sk_bind_node);
+	skb_queue_head_init(&msk->ooo_queue);
 	mytcp_timer_init(sk);
 	mytcp_rto_init(&msk->rto, READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
 		       USEC_PER_MSEC);

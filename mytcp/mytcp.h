@@ -43,6 +43,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_TIMEOUTS,		/* connections that gave up retransmitting */
 	MYTCP_MIB_BACKLOGDROP,		/* dropped: socket backlog full */
 	MYTCP_MIB_RCVQDROP,		/* data dropped: receive buffer full */
+	MYTCP_MIB_OFOQUEUE,		/* segments held out of order */
+	MYTCP_MIB_FASTRETRANS,		/* fast retransmits (3 duplicate ACKs) */
 	MYTCP_MIB_MAX
 };
 
@@ -175,6 +177,7 @@ struct mytcp_sock {
 	u32 rcv_wnd;		/* window last advertised */
 	u32 rcv_wup;		/* RCV.NXT when it was advertised */
 	u32 copied_seq;		/* next byte the user will read */
+	struct sk_buff_head ooo_queue;	/* segments ahead of RCV.NXT */
 
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 peer_mss;		/* MSS option of the peer (536 if absent) */
@@ -184,6 +187,7 @@ struct mytcp_sock {
 
 	struct mytcp_rto rto;
 	u8 retransmits;		/* consecutive RTO expiries */
+	u8 dupacks;		/* duplicate ACKs in a row */
 	bool passive;		/* created from a listener */
 	bool fin_queued;	/* our FIN is in the write queue */
 
@@ -294,7 +298,7 @@ void mytcp_push(struct sock *sk);
 int mytcp_send_ack(struct sock *sk);
 void mytcp_send_rst_sk(struct sock *sk);
 void mytcp_send_fin(struct sock *sk);
-int mytcp_retransmit_head(struct sock *sk);
+int mytcp_retransmit_head(struct sock *sk, bool flight);
 int mytcp_send_window_probe(struct sock *sk);
 void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
 		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,

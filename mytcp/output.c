@@ -361,10 +361,11 @@ int mytcp_send_window_probe(struct sock *sk)
 }
 
 /*
- * Resend the oldest unacknowledged segment (RTO, RFC 6298 5.4); the rest
- * of the flight follows it through mytcp_push().
+ * Resend the oldest unacknowledged segment: on a fast retransmit alone,
+ * after an RTO (RFC 6298 5.4) with the rest of the flight following it
+ * through mytcp_push() (@flight).
  */
-int mytcp_retransmit_head(struct sock *sk)
+int mytcp_retransmit_head(struct sock *sk, bool flight)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
@@ -378,6 +379,8 @@ int mytcp_retransmit_head(struct sock *sk)
 	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (!err)
 		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
+	if (!flight)
+		return err;
 	msk->rtx_next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	if (msk->rtx_next == msk->send_head)

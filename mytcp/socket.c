@@ -47,6 +47,7 @@ static void mytcp_destroy_orphan(struct sock *sk)
 	mytcp_timers_stop(sk);
 	mytcp_write_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&mytcp_sk(sk)->ooo_queue);
 	mytcp_put_port(sk);
 	sock_put(sk);
 }
@@ -108,6 +109,7 @@ static int mytcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&msk->requests);
 	INIT_LIST_HEAD(&msk->accept_queue);
 	INIT_LIST_HEAD(&msk->accept_node);
+	skb_queue_head_init(&msk->ooo_queue);
 	mytcp_timer_init(sk);
 	mytcp_rto_init(&msk->rto,
 		       READ_ONCE(mn->sysctl_rto_initial_ms) * USEC_PER_MSEC);
@@ -261,6 +263,7 @@ static void mytcp_close(struct sock *sk, long timeout)
 
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&msk->ooo_queue);
 
 	if (sk->sk_state == MYTCP_CLOSE) {
 		/* nothing to do */
@@ -345,6 +348,7 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	}
 	mytcp_timers_stop(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&msk->ooo_queue);
 	mytcp_write_queue_purge(sk);
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		inet_reset_saddr(sk);
@@ -354,6 +358,7 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	sock_reset_flag(sk, SOCK_DONE);
 	msk->fin_queued = false;
 	msk->retransmits = 0;
+	msk->dupacks = 0;
 	msk->passive = false;
 	mytcp_rto_init(&msk->rto,
 		       READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *

@@ -120,7 +120,7 @@ static void mytcp_rtx_timeout(struct sock *sk)
 	}
 	msk->retransmits++;
 	mytcp_rto_backoff(&msk->rto, max_us);
-	mytcp_retransmit_head(sk);
+	mytcp_retransmit_head(sk, true);
 	mytcp_rtx_timer_arm(sk);
 }
 
