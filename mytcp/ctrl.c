@@ -62,6 +62,7 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 			 &mytcp_rto_ms_max),
 	MYTCP_SYSCTL_INT("challenge_ack_limit", sysctl_challenge_ack_limit,
 			 SYSCTL_ZERO, &mytcp_int_max),
+	MYTCP_SYSCTL_INT("rfc1337", sysctl_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }	/* sentinel, needed by 6.1 */
 };
 
@@ -79,6 +80,7 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_rto_min_ms = 200;
 	mn->sysctl_rto_max_ms = 120000;
 	mn->sysctl_challenge_ack_limit = 1000;
+	mn->sysctl_rfc1337 = 1;
 	spin_lock_init(&mn->challenge_lock);
 	mn->challenge_stamp = jiffies;
 }

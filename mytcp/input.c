@@ -149,14 +149,37 @@ static bool mytcp_fin_acked(const struct sock *sk)
 	return msk->fin_queued && msk->snd_una == msk->write_seq;
 }
 
-/* Charge an arriving segment to the receive buffer, or refuse it. */
-static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb)
+/*
+ * Track the payload share of arriving skbs' truesize, in 1/256ths, with
+ * a 7/8 margin: the window we advertise is free buffer times this share.
+ */
+static void mytcp_rcv_ratio_update(struct sock *sk, const struct sk_buff *skb)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 sample = min_t(u32, ((u64)skb->len << 8) / skb->truesize, 256);
+
+	sample = sample * 7 / 8;
+	WRITE_ONCE(msk->rcv_ratio, max_t(u32, (msk->rcv_ratio * 7 + sample) / 8, 8));
+}
+
+/*
+ * Charge an arriving segment to the receive buffer, or refuse it. Data we
+ * offered a window for is taken even if its truesize overshoots the
+ * buffer, up to twice its size; beyond that, or outside the offered
+ * window, the buffer limit holds.
+ */
+static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	int limit = READ_ONCE(sk->sk_rcvbuf);
+
+	if (mytcp_seq_before_eq(end, msk->rcv_wup + msk->rcv_wnd))
+		limit *= 2;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
 		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
 		return false;
 	}
+	mytcp_rcv_ratio_update(sk, skb);
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	return true;
@@ -183,7 +206,7 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		if (mytcp_seq_before(cb->seq, pcb->seq))
 			break;
 	}
-	if (!mytcp_rmem_charge(sk, skb))
+	if (!mytcp_rmem_charge(sk, skb, cb->end_seq))
 		return false;
 	__skb_queue_before(q, pos, skb);
 	MYTCP_INC_STATS(sock_net(sk), OFOQUEUE);
@@ -250,7 +273,7 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 		*fin = has_fin && end == msk->rcv_nxt;
 		return false;
 	}
-	if (!mytcp_rmem_charge(sk, skb))
+	if (!mytcp_rmem_charge(sk, skb, end))
 		return false;
 	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
 	__skb_pull(skb, h->hdr_len + (msk->rcv_nxt - h->seq));
@@ -412,21 +435,13 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			mytcp_challenge_ack(sk);
 			goto discard;
 		}
-		switch (sk->sk_state) {
-		case MYTCP_SYN_RECV:
-			mytcp_reset(sk, ECONNREFUSED);
-			break;
-		case MYTCP_CLOSE_WAIT:
-			mytcp_reset(sk, EPIPE);
-			break;
-		case MYTCP_CLOSING:
-		case MYTCP_LAST_ACK:
-			mytcp_reset(sk, 0);
-			break;
-		default:
-			mytcp_reset(sk, ECONNRESET);
-			break;
-		}
+		/*
+		 * The user sees what Linux TCP reports (tcp_reset): EPIPE in
+		 * CLOSE-WAIT, ECONNRESET everywhere else, SYN-RECEIVED, CLOSING
+		 * and LAST-ACK included.
+		 */
+		mytcp_reset(sk, sk->sk_state == MYTCP_CLOSE_WAIT ? EPIPE :
+				ECONNRESET);
 		goto discard;
 	}
 

@@ -210,6 +210,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	INIT_LIST_HEAD(&msk->accept_node);
 	INIT_HLIST_NODE(&sk->sk_bind_node);
 	skb_queue_head_init(&msk->ooo_queue);
+	msk->rcv_ratio = 128;
 	mytcp_timer_init(sk);
 	mytcp_rto_init(&msk->rto, READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
 		       USEC_PER_MSEC);
@@ -415,7 +416,9 @@ void mytcp_time_wait(struct sock *sk)
 
 /*
  * A segment for a TIME-WAIT entry (RFC 9293 3.10.7.4): a retransmitted
- * FIN is ACKed and restarts the 2 MSL timer; RSTs are ignored (RFC 1337);
+ * FIN is ACKed and restarts the 2 MSL timer; RSTs are ignored (RFC 1337
+ * protection, sysctl rfc1337, default on) or, with rfc1337 off, an exact
+ * one ends the entry as in Linux's default;
  * a new SYN above RCV.NXT may reuse the 4-tuple (RFC 6191), as Linux
  * allows; anything else unacceptable gets an ACK.
  */
@@ -427,8 +430,14 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 	u64 tw_ns = mytcp_ms_to_ns(READ_ONCE(mytcp_pernet(net)->sysctl_tw_timeout_ms));
 	struct sock *listener;
 
-	if (h->flags & MYTCP_FLAG_RST)
+	if (h->flags & MYTCP_FLAG_RST) {
+		if (!READ_ONCE(mytcp_pernet(net)->sysctl_rfc1337) &&
+		    h->seq == tw->rcv_nxt && mytcp_mini_unhash(m)) {
+			hrtimer_cancel(&m->timer);
+			mytcp_mini_release(m);
+		}
 		goto drop;
+	}
 	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK)) == MYTCP_FLAG_SYN &&
 	    mytcp_seq_after(h->seq, tw->rcv_nxt)) {
 		listener = mytcp_lookup_listener(net, m->laddr, m->lport,

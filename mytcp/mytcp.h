@@ -65,6 +65,7 @@ struct mytcp_net {
 	int sysctl_rto_initial_ms;	/* RTO before the first RTT sample */
 	int sysctl_rto_min_ms;
 	int sysctl_rto_max_ms;
+	int sysctl_rfc1337;		/* TIME-WAIT ignores RSTs (RFC 1337) */
 	/* RFC 5961 challenge ACKs: at most this many per second */
 	int sysctl_challenge_ack_limit;
 	/* challenge ACK token bucket */
@@ -178,6 +179,7 @@ struct mytcp_sock {
 	u32 rcv_wup;		/* RCV.NXT when it was advertised */
 	u32 copied_seq;		/* next byte the user will read */
 	struct sk_buff_head ooo_queue;	/* segments ahead of RCV.NXT */
+	u32 rcv_ratio;		/* payload/truesize of arrivals, 1/256ths */
 
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 peer_mss;		/* MSS option of the peer (536 if absent) */

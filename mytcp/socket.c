@@ -110,6 +110,7 @@ static int mytcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&msk->accept_queue);
 	INIT_LIST_HEAD(&msk->accept_node);
 	skb_queue_head_init(&msk->ooo_queue);
+	msk->rcv_ratio = 128;	/* half, until data says otherwise */
 	mytcp_timer_init(sk);
 	mytcp_rto_init(&msk->rto,
 		       READ_ONCE(mn->sysctl_rto_initial_ms) * USEC_PER_MSEC);

@@ -22,12 +22,17 @@
  */
 #define MYTCP_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MYTCP_MAX_HEADER)
 
-/* Free receive space, as payload: skbs carry about as much overhead. */
+/*
+ * Free receive space, as payload: the buffer counts skb truesize, so scale
+ * by the payload share of what arrived lately (mytcp_rcv_ratio_update()).
+ */
 u32 mytcp_rcv_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
-	return space > 0 ? space / 2 : 0;
+	if (space <= 0)
+		return 0;
+	return ((u64)space * READ_ONCE(mytcp_sk(sk)->rcv_ratio)) >> 8;
 }
 
 /* The tail skb if it is unsent and can take more payload. */
@@ -75,7 +80,11 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb_fclone(MYTCP_MAX_HEADER + size_goal,
+			/* Sized to the data: small writes make small skbs. */
+			skb = alloc_skb_fclone(MYTCP_MAX_HEADER +
+					       min_t(size_t, size_goal,
+						     max_t(size_t, msg_data_left(msg),
+							   2048)),
 					       sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;

@@ -124,13 +124,15 @@ static void mytcp_rtx_timeout(struct sock *sk)
 	mytcp_rtx_timer_arm(sk);
 }
 
-/* An orphaned FIN-WAIT-2 connection gave up waiting for the peer's FIN. */
+/*
+ * An orphaned FIN-WAIT-2 connection gave up waiting for the peer's FIN.
+ * It goes silently, as in Linux TCP: the peer learns of it from the RST
+ * its next segment draws.
+ */
 static void mytcp_aux_timeout(struct sock *sk)
 {
-	if (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
-		mytcp_send_rst_sk(sk);
+	if (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
 		mytcp_done(sk);
-	}
 }
 
 static void mytcp_timer_fire(struct sock *sk, struct hrtimer *t, bool *armed,

@@ -19,7 +19,8 @@ fin_timeout_ms 60000 1 600000
 rto_initial_ms 1000 1 120000
 rto_min_ms 200 1 120000
 rto_max_ms 120000 1 120000
-challenge_ack_limit 1000 0 2147483647"
+challenge_ack_limit 1000 0 2147483647
+rfc1337 1 0 1"
 
 ns_create mytcp-sysctl
 
