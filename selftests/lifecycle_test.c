@@ -21,58 +21,19 @@
  * test's sockets only, and a sysctl left changed by a dying test
  * vanishes with the namespace (the teardown restores them otherwise).
  * Qdiscs on lo (tc netem, a u32 drop filter) are removed by the test,
- * or by a cleaner process when the test dies (see start_cleaner()).
+ * or by a cleaner process when the test dies (see cleaner_start()).
  *
  * Every wait is bounded: SO_RCVTIMEO/SO_SNDTIMEO on every socket, poll
  * timeouts, alarm() around blocking connect and accept, and the
  * harness timeout per test, so a hang becomes a failure.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-
-#include <linux/types.h>
-#include <linux/mytcp.h>
 
 #include "kselftest_harness.h"
-
-/* Bound of any single wait on a socket, and of the alarm() guard. */
-#define IO_TIMEOUT_MS	5000
-#define GUARD_S		10
-
-/* A state-file line that is absent. */
-#define NO_LINE		(-1)
-
-#define MAX_SAVED	4
-
-/* Sysctls written by a test, with their first values, for the teardown. */
-struct saved_sysctls {
-	int n;
-	char path[MAX_SAVED][96];
-	char val[MAX_SAVED][32];
-};
+#include "mytcp_helpers.h"
 
 FIXTURE(lifecycle) {
-	struct saved_sysctls saved;
+	struct sysctl_log saved;
 };
 
 FIXTURE_VARIANT(lifecycle) {
@@ -111,249 +72,6 @@ FIXTURE_VARIANT_ADD(lifecycle, mytcp) {
 	.syn_timeout_max_ms = 4000,
 };
 
-static void on_alarm(int sig)
-{
-}
-
-static int sigpipes;
-
-static void on_sigpipe(int sig)
-{
-	__atomic_fetch_add(&sigpipes, 1, __ATOMIC_SEQ_CST);
-}
-
-static int sigpipes_seen(void)
-{
-	return __atomic_load_n(&sigpipes, __ATOMIC_SEQ_CST);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static int link_up(const char *dev)
-{
-	struct ifreq ifr = {};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = -errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Run a shell command; its exit status, 128 when killed. */
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	status = system(cmd);
-	if (status == -1)
-		return 127;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/*
- * Qdiscs the test put on lo and has not removed yet. A test that dies
- * with one in place (failed assertion, harness timeout) must not leave
- * the sockets it closes by dying retransmitting FINs into a netem that
- * drops everything: such orphans keep the namespace, and the mytcp
- * module, busy for minutes, and later tests' rmmod would fail. The
- * fixture's teardown is no help: this harness skips it after a failed
- * ASSERT when built with -O2 (its fork result does not survive the
- * longjmp). A cleaner process does it instead; see start_cleaner().
- */
-struct lo_qdiscs {
-	bool netem;
-	bool clsact;
-};
-
-static struct lo_qdiscs *lo_qdiscs;
-
-/*
- * Fork a process that stays in the test's namespace, waits for the test
- * process (and any child of it) to be gone, which closes the pipe, and
- * then removes what lo_qdiscs says is left. It leaves the test's process
- * group so that the harness's kill on timeout spares it.
- */
-static int start_cleaner(void)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	lo_qdiscs = mmap(NULL, sizeof(*lo_qdiscs), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (lo_qdiscs == MAP_FAILED)
-		return -errno;
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		close(p[1]);
-		setpgid(0, 0);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		if (lo_qdiscs->netem)
-			run("tc qdisc del dev lo root");
-		if (lo_qdiscs->clsact)
-			run("tc qdisc del dev lo clsact");
-		_exit(0);
-	}
-	/* The write end stays open, unused, as long as the test lives. */
-	close(p[0]);
-	return 0;
-}
-
-/* netem on lo: both directions of every loopback packet. */
-static int lo_netem(const char *args)
-{
-	int ret = run("tc qdisc replace dev lo root netem %s", args);
-
-	if (!ret)
-		lo_qdiscs->netem = true;
-	return ret;
-}
-
-static int lo_netem_off(void)
-{
-	lo_qdiscs->netem = false;
-	return run("tc qdisc del dev lo root");
-}
-
-/*
- * Drop, on lo, every segment of this IP protocol to this port whose
- * flags are exactly ACK (offsets in a 20-byte IP header: protocol 9,
- * destination port 22, TCP flags 33).
- */
-static int drop_pure_acks(int proto, int port)
-{
-	char m[128];
-
-	if (run("tc qdisc add dev lo clsact"))
-		return -1;
-	lo_qdiscs->clsact = true;
-	snprintf(m, sizeof(m), "match u8 %d 0xff at 9 match u16 %d 0xffff at 22",
-		 proto, port);
-	return run("tc filter add dev lo egress protocol ip prio 1 u32 %s %s action drop",
-		   m, "match u8 0x10 0xff at 33");
-}
-
-static int drop_pure_acks_off(void)
-{
-	lo_qdiscs->clsact = false;
-	return run("tc qdisc del dev lo clsact");
-}
-
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
-
-/* Write a sysctl, saving the first value seen for the teardown. */
-static int set_sysctl(struct saved_sysctls *saved, const char *path,
-		      const char *val)
-{
-	int i = saved->n, err;
-
-	if (i >= MAX_SAVED)
-		return -ENOSPC;
-	err = read_text(path, saved->val[i], sizeof(saved->val[i]));
-	if (err)
-		return err;
-	snprintf(saved->path[i], sizeof(saved->path[i]), "%s", path);
-	saved->n++;
-	return write_text(path, val);
-}
-
-static struct sockaddr_in lo_addr(unsigned short port)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-
-	return a;
-}
-
-static int set_timeouts(int fd, int ms)
-{
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
-		return -errno;
-	return 0;
-}
-
-/* A socket of the variant's protocol, its blocking calls bounded. */
-static int new_sock(int proto, int flags)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | flags, proto);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = set_timeouts(fd, IO_TIMEOUT_MS);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static int bind_port(int fd, unsigned short port, bool reuse)
 {
 	struct sockaddr_in a = lo_addr(port);
@@ -367,117 +85,12 @@ static int bind_port(int fd, unsigned short port, bool reuse)
 	return 0;
 }
 
-static int local_addr(int fd, struct sockaddr_in *a)
-{
-	socklen_t len = sizeof(*a);
-
-	memset(a, 0, sizeof(*a));
-	return getsockname(fd, (struct sockaddr *)a, &len) ? -errno : 0;
-}
-
 static int peer_addr(int fd, struct sockaddr_in *a)
 {
 	socklen_t len = sizeof(*a);
 
 	memset(a, 0, sizeof(*a));
 	return getpeername(fd, (struct sockaddr *)a, &len) ? -errno : 0;
-}
-
-static bool same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_family == b->sin_family && a->sin_port == b->sin_port &&
-	       a->sin_addr.s_addr == b->sin_addr.s_addr;
-}
-
-/* Listener on 127.0.0.1:port (0: any), its address in *addr: fd or -errno. */
-static int new_listener(int proto, unsigned short port, int backlog, int flags,
-			struct sockaddr_in *addr)
-{
-	int fd = new_sock(proto, flags);
-	int err;
-
-	if (fd < 0)
-		return fd;
-	err = bind_port(fd, port, false);
-	if (!err && listen(fd, backlog))
-		err = -errno;
-	if (!err)
-		err = local_addr(fd, addr);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* connect(); a blocking one is also bounded by alarm(). 0 or -errno. */
-static int connect_to(int fd, const struct sockaddr_in *a)
-{
-	int ret;
-
-	alarm(GUARD_S);
-	ret = connect(fd, (const struct sockaddr *)a, sizeof(*a)) ? -errno : 0;
-	alarm(0);
-	return ret;
-}
-
-/* poll() one fd: its revents, 0 on timeout, -errno on error. */
-static int wait_events(int fd, short events, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int n = poll(&pfd, 1, ms);
-
-	if (n < 0)
-		return -errno;
-	return n ? pfd.revents : 0;
-}
-
-/* accept() once the listener is readable: fd, -ETIMEDOUT or -errno. */
-static int accept_within(int lfd, int ms)
-{
-	int n = wait_events(lfd, POLLIN, ms), fd;
-
-	if (n <= 0)
-		return n ? n : -ETIMEDOUT;
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		return -errno;
-	set_timeouts(fd, IO_TIMEOUT_MS);
-	return fd;
-}
-
-/* A client connected (blocking) to the listener at srv and its accepted end. */
-static int make_pair(int proto, int lfd, const struct sockaddr_in *srv,
-		     int *c, int *s)
-{
-	int err;
-
-	*s = -1;
-	*c = new_sock(proto, 0);
-	if (*c < 0)
-		return *c;
-	err = connect_to(*c, srv);
-	if (!err) {
-		*s = accept_within(lfd, IO_TIMEOUT_MS);
-		if (*s < 0)
-			err = *s;
-	}
-	if (err) {
-		close(*c);
-		*c = -1;
-	}
-	return err;
-}
-
-/* recv() of one byte within the timeout: 1, 0 on EOF, -errno. */
-static int recv_byte(int fd, char *c)
-{
-	int n = wait_events(fd, POLLIN, IO_TIMEOUT_MS);
-
-	if (n <= 0)
-		return n ? n : -ETIMEDOUT;
-	n = recv(fd, c, 1, MSG_DONTWAIT);
-	return n < 0 ? -errno : n;
 }
 
 /* Read until EOF within the timeout, discarding data: 0 or -errno. */
@@ -491,7 +104,7 @@ static int wait_eof(int fd)
 		/* A poll that keeps saying "readable" must not spin forever. */
 		if (now_ms() > end)
 			return -ETIMEDOUT;
-		n = wait_events(fd, POLLIN, IO_TIMEOUT_MS);
+		n = poll_fd(fd, POLLIN, IO_TIMEOUT_MS);
 		if (n <= 0)
 			return n ? n : -ETIMEDOUT;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -500,32 +113,6 @@ static int wait_eof(int fd)
 		if (n < 0 && errno != EAGAIN)
 			return -errno;
 	}
-}
-
-static int send_str(int fd, const char *s)
-{
-	ssize_t n = send(fd, s, strlen(s), MSG_NOSIGNAL);
-
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)strlen(s) ? 0 : -EMSGSIZE;
-}
-
-static int set_linger0(int fd)
-{
-	struct linger l = { .l_onoff = 1, .l_linger = 0 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) ? -errno : 0;
-}
-
-static int sock_error(int fd)
-{
-	socklen_t len = sizeof(int);
-	int err = -1;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return err;
 }
 
 static void fill_random(unsigned char *buf, size_t len, __u64 seed)
@@ -731,49 +318,6 @@ out:
 }
 
 /*
- * The st column of the state-file line with this local and remote
- * address, NO_LINE when there is none, -errno if unreadable.
- */
-static int sk_state(const char *file, const struct sockaddr_in *l,
-		    const struct sockaddr_in *r)
-{
-	unsigned int la, lp, ra, rp, st;
-	char line[256];
-	int found = NO_LINE;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*u: %x:%x %x:%x %x",
-			   &la, &lp, &ra, &rp, &st) != 5)
-			continue;
-		if (la == l->sin_addr.s_addr && lp == ntohs(l->sin_port) &&
-		    ra == r->sin_addr.s_addr && rp == ntohs(r->sin_port)) {
-			found = st;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* Poll the line until it shows want (NO_LINE: gone); the last state seen. */
-static int wait_state(const char *file, const struct sockaddr_in *l,
-		      const struct sockaddr_in *r, int want, int ms)
-{
-	long long end = now_ms() + ms;
-	int st;
-
-	for (;;) {
-		st = sk_state(file, l, r);
-		if (st == want || now_ms() >= end)
-			return st;
-		sleep_ms(5);
-	}
-}
-
-/*
  * Lines whose local port is lport and remote port rport (-1: any) in
  * state st (-1: any); with st < -1, lines in any state but -st.
  */
@@ -801,66 +345,22 @@ static int count_lines(const char *file, int lport, int rport, int st)
 	return n;
 }
 
-/* The sockets column of /proc/net/protocols for this protocol, or -1. */
-static long inuse(const char *name)
-{
-	char line[512], proto[64];
-	long size, sockets, found = -1;
-	FILE *f = fopen("/proc/net/protocols", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld %ld", proto, &size, &sockets) == 3 &&
-		    !strcmp(proto, name))
-			found = sockets;
-	}
-	fclose(f);
-	return found;
-}
-
 static const struct sockaddr_in any_addr = { .sin_family = AF_INET };
-
-/* A helper's fd or 0 (>= 0) or -errno: assert success, naming the errno. */
-#define ASSERT_OK(expr) do { \
-	int __ret = (expr); \
-	ASSERT_LE(0, __ret) TH_LOG("%s: %s", #expr, strerror(-__ret)); \
-} while (0)
-
-/* A helper's result must be -err. */
-#define EXPECT_ERRNO(err, expr) do { \
-	int __ret = (expr); \
-	EXPECT_EQ(-(err), __ret) TH_LOG("%s: %s", #expr, strerror(-__ret)); \
-} while (0)
 
 FIXTURE_SETUP(lifecycle)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	int fd;
+	int err = test_ns_setup(variant->proto);
 
 	self->saved.n = 0;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	ASSERT_EQ(0, link_up("lo"));
-	ASSERT_EQ(0, start_cleaner());
-	/* No SA_RESTART: alarm() interrupts a blocked call with EINTR. */
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	signal(SIGPIPE, SIG_IGN);
-
-	fd = socket(AF_INET, SOCK_STREAM, variant->proto);
-	if (fd < 0 && (errno == EPROTONOSUPPORT || errno == ESOCKTNOSUPPORT))
+	if (err == -EPROTONOSUPPORT)
 		SKIP(return, "protocol %d unavailable (module not loaded?)",
 		     variant->proto);
-	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
-	close(fd);
+	ASSERT_EQ(0, err) TH_LOG("namespace setup: %s", strerror(-err));
 }
 
 FIXTURE_TEARDOWN(lifecycle)
 {
-	int i;
-
-	for (i = self->saved.n - 1; i >= 0; i--)
-		EXPECT_EQ(0, write_text(self->saved.path[i], self->saved.val[i]));
+	EXPECT_EQ(0, sysctl_restore(&self->saved));
 }
 
 /*
@@ -873,22 +373,22 @@ TEST_F_TIMEOUT(lifecycle, connect_transfer_close, 60)
 	int lfd, c, s, err;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
-	err = connect_to(c, &srv);
+	err = connect_alarm(c, &srv);
 	ASSERT_OK(err);
-	s = accept_within(lfd, IO_TIMEOUT_MS);
+	s = accept_wait(lfd, IO_TIMEOUT_MS);
 	ASSERT_OK(s);
 
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(AF_INET, cl.sin_family);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), cl.sin_addr.s_addr);
 	EXPECT_NE(0, cl.sin_port);
 	ASSERT_EQ(0, peer_addr(c, &a));
 	EXPECT_TRUE(same_addr(&srv, &a));
-	ASSERT_EQ(0, local_addr(s, &a));
+	ASSERT_EQ(0, sock_name(s, &a));
 	EXPECT_TRUE(same_addr(&srv, &a));
 	ASSERT_EQ(0, peer_addr(s, &a));
 	EXPECT_TRUE(same_addr(&cl, &a));
@@ -901,7 +401,7 @@ TEST_F_TIMEOUT(lifecycle, connect_transfer_close, 60)
 	ASSERT_OK(err);
 
 	close(c);
-	EXPECT_EQ(0, recv_byte(s, &ch));
+	EXPECT_EQ(0, recv_wait(s, &ch, 1));
 	/* EOF stays EOF. */
 	EXPECT_EQ(0, recv(s, &ch, 1, MSG_DONTWAIT));
 	close(s);
@@ -914,11 +414,11 @@ TEST_F(lifecycle, listen_established_states)
 	struct sockaddr_in srv, cl;
 	int lfd, c, s;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	EXPECT_EQ(TCP_LISTEN, sk_state(variant->states, &srv, &any_addr));
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &srv, &cl));
 	EXPECT_EQ(TCP_LISTEN, sk_state(variant->states, &srv, &any_addr));
@@ -943,23 +443,23 @@ TEST_F(lifecycle, half_close_states)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 
 	ASSERT_EQ(0, shutdown(c, SHUT_WR));
-	EXPECT_EQ(0, recv_byte(s, &ch));
+	EXPECT_EQ(0, recv_wait(s, &ch, 1));
 	EXPECT_EQ(TCP_FIN_WAIT2,
-		  wait_state(variant->states, &cl, &srv, TCP_FIN_WAIT2, 2000));
+		  sk_wait(variant->states, &cl, &srv, TCP_FIN_WAIT2, 2000));
 	EXPECT_EQ(TCP_CLOSE_WAIT, sk_state(variant->states, &srv, &cl));
 
 	close(s);
 	EXPECT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &cl, &srv, TCP_TIME_WAIT, 2000));
+		  sk_wait(variant->states, &cl, &srv, TCP_TIME_WAIT, 2000));
 	EXPECT_EQ(NO_LINE,
-		  wait_state(variant->states, &srv, &cl, NO_LINE, 2000));
-	EXPECT_EQ(0, recv_byte(c, &ch));
+		  sk_wait(variant->states, &srv, &cl, NO_LINE, 2000));
+	EXPECT_EQ(0, recv_wait(c, &ch, 1));
 	close(c);
 	/* The TIME-WAIT entry outlives the descriptor. */
 	EXPECT_EQ(TCP_TIME_WAIT, sk_state(variant->states, &cl, &srv));
@@ -976,17 +476,17 @@ TEST_F(lifecycle, syn_sent_state)
 	struct sockaddr_in srv, cl;
 	int lfd, c;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	if (lo_netem("loss 100%"))
 		SKIP(return, "tc netem unavailable");
-	c = new_sock(variant->proto, SOCK_NONBLOCK);
+	c = stream_sock(variant->proto, SOCK_NONBLOCK);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(EINPROGRESS, connect_to(c, &srv));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	EXPECT_ERRNO(EINPROGRESS, connect_alarm(c, &srv));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(TCP_SYN_SENT, sk_state(variant->states, &cl, &srv));
-	EXPECT_ERRNO(EALREADY, connect_to(c, &srv));
-	EXPECT_EQ(0, wait_events(c, POLLOUT | POLLIN, 300));
+	EXPECT_ERRNO(EALREADY, connect_alarm(c, &srv));
+	EXPECT_EQ(0, poll_fd(c, POLLOUT | POLLIN, 300));
 	EXPECT_EQ(TCP_SYN_SENT, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(1, count_lines(variant->states, ntohs(srv.sin_port), -1, -1));
 	close(c);
@@ -1007,15 +507,16 @@ TEST_F(lifecycle, syn_recv_state)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, SOCK_NONBLOCK, &srv);
+	lfd = listener_backlog(variant->proto, SOCK_NONBLOCK, 8, &srv);
 	ASSERT_OK(lfd);
-	if (drop_pure_acks(variant->proto, ntohs(srv.sin_port)))
+	if (lo_drop("egress", variant->proto, 0, ntohs(srv.sin_port),
+		    0xff, F_ACK))
 		SKIP(return, "tc clsact/u32/gact unavailable");
 
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
-	ASSERT_OK(connect_to(c, &srv));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_alarm(c, &srv));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(TCP_SYN_RECV, sk_state(variant->states, &srv, &cl));
 	sleep_ms(200);
@@ -1023,12 +524,12 @@ TEST_F(lifecycle, syn_recv_state)
 	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
 	EXPECT_EQ(EAGAIN, errno);
 
-	EXPECT_EQ(0, drop_pure_acks_off());
-	EXPECT_EQ(0, send_str(c, "x"));
-	s = accept_within(lfd, IO_TIMEOUT_MS);
+	EXPECT_EQ(0, lo_drop_off());
+	EXPECT_EQ(0, send_all(c, "x"));
+	s = accept_wait(lfd, IO_TIMEOUT_MS);
 	ASSERT_OK(s);
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &srv, &cl));
-	EXPECT_EQ(1, recv_byte(s, &ch));
+	EXPECT_EQ(1, recv_wait(s, &ch, 1));
 	EXPECT_EQ('x', ch);
 	close(c);
 	close(s);
@@ -1045,10 +546,10 @@ TEST_F(lifecycle, fin_wait1_state)
 	struct sockaddr_in srv, cl;
 	int lfd, c, s;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	if (lo_netem("loss 100%"))
 		SKIP(return, "tc netem unavailable");
 
@@ -1060,7 +561,7 @@ TEST_F(lifecycle, fin_wait1_state)
 
 	EXPECT_EQ(0, lo_netem_off());
 	EXPECT_EQ(TCP_FIN_WAIT2,
-		  wait_state(variant->states, &cl, &srv, TCP_FIN_WAIT2, 5000));
+		  sk_wait(variant->states, &cl, &srv, TCP_FIN_WAIT2, 5000));
 	EXPECT_EQ(TCP_CLOSE_WAIT, sk_state(variant->states, &srv, &cl));
 	close(c);
 	close(s);
@@ -1077,14 +578,14 @@ TEST_F(lifecycle, last_ack_state)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	ASSERT_EQ(0, shutdown(c, SHUT_WR));
-	ASSERT_EQ(0, recv_byte(s, &ch));
+	ASSERT_EQ(0, recv_wait(s, &ch, 1));
 	ASSERT_EQ(TCP_FIN_WAIT2,
-		  wait_state(variant->states, &cl, &srv, TCP_FIN_WAIT2, 2000));
+		  sk_wait(variant->states, &cl, &srv, TCP_FIN_WAIT2, 2000));
 	if (lo_netem("loss 100%"))
 		SKIP(return, "tc netem unavailable");
 
@@ -1096,9 +597,9 @@ TEST_F(lifecycle, last_ack_state)
 
 	EXPECT_EQ(0, lo_netem_off());
 	EXPECT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &cl, &srv, TCP_TIME_WAIT, 5000));
+		  sk_wait(variant->states, &cl, &srv, TCP_TIME_WAIT, 5000));
 	EXPECT_EQ(NO_LINE,
-		  wait_state(variant->states, &srv, &cl, NO_LINE, 2000));
+		  sk_wait(variant->states, &srv, &cl, NO_LINE, 2000));
 	close(c);
 	close(lfd);
 }
@@ -1114,10 +615,10 @@ TEST_F(lifecycle, closing_state)
 	long long end;
 	int lfd, c, s;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	if (lo_netem("delay 200ms"))
 		SKIP(return, "tc netem unavailable");
 
@@ -1134,9 +635,9 @@ TEST_F(lifecycle, closing_state)
 	EXPECT_TRUE(c_closing);
 	EXPECT_TRUE(s_closing);
 	EXPECT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &cl, &srv, TCP_TIME_WAIT, 3000));
+		  sk_wait(variant->states, &cl, &srv, TCP_TIME_WAIT, 3000));
 	EXPECT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &srv, &cl, TCP_TIME_WAIT, 3000));
+		  sk_wait(variant->states, &srv, &cl, TCP_TIME_WAIT, 3000));
 	EXPECT_EQ(0, lo_netem_off());
 	close(c);
 	close(s);
@@ -1152,20 +653,20 @@ TEST_F(lifecycle, nonblocking_connect)
 	struct sockaddr_in srv, a;
 	int lfd, c, s, ev;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	c = new_sock(variant->proto, SOCK_NONBLOCK);
+	c = stream_sock(variant->proto, SOCK_NONBLOCK);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(EINPROGRESS, connect_to(c, &srv));
-	ev = wait_events(c, POLLOUT, 2000);
+	EXPECT_ERRNO(EINPROGRESS, connect_alarm(c, &srv));
+	ev = poll_fd(c, POLLOUT, 2000);
 	EXPECT_EQ(POLLOUT, ev);
-	EXPECT_EQ(0, sock_error(c));
+	EXPECT_EQ(0, so_error(c));
 	ASSERT_EQ(0, peer_addr(c, &a));
 	EXPECT_TRUE(same_addr(&srv, &a));
 	/* Linux: the next connect() reports the completion, then EISCONN. */
-	EXPECT_ERRNO(0, connect_to(c, &srv));
-	EXPECT_ERRNO(EISCONN, connect_to(c, &srv));
-	s = accept_within(lfd, IO_TIMEOUT_MS);
+	EXPECT_ERRNO(0, connect_alarm(c, &srv));
+	EXPECT_ERRNO(EISCONN, connect_alarm(c, &srv));
+	s = accept_wait(lfd, IO_TIMEOUT_MS);
 	ASSERT_OK(s);
 	EXPECT_EQ(0, exchange(c, s, 1000, 5));
 	close(c);
@@ -1183,28 +684,28 @@ TEST_F(lifecycle, connect_refused)
 	struct sockaddr_in dst = lo_addr(40100), cl;
 	int c, b;
 
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(ECONNREFUSED, connect_to(c, &dst));
+	EXPECT_ERRNO(ECONNREFUSED, connect_alarm(c, &dst));
 	close(c);
 
-	c = new_sock(variant->proto, SOCK_NONBLOCK);
+	c = stream_sock(variant->proto, SOCK_NONBLOCK);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(EINPROGRESS, connect_to(c, &dst));
-	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, wait_events(c, POLLOUT, 2000));
-	EXPECT_EQ(ECONNREFUSED, sock_error(c));
-	EXPECT_EQ(0, sock_error(c));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	EXPECT_ERRNO(EINPROGRESS, connect_alarm(c, &dst));
+	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, poll_fd(c, POLLOUT, 2000));
+	EXPECT_EQ(ECONNREFUSED, so_error(c));
+	EXPECT_EQ(0, so_error(c));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &cl, &dst));
 	close(c);
 
-	b = new_sock(variant->proto, 0);
+	b = stream_sock(variant->proto, 0);
 	ASSERT_OK(b);
 	ASSERT_EQ(0, bind_port(b, 40101, false));
 	dst = lo_addr(40101);
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(ECONNREFUSED, connect_to(c, &dst));
+	EXPECT_ERRNO(ECONNREFUSED, connect_alarm(c, &dst));
 	close(c);
 	close(b);
 	EXPECT_EQ(0, count_lines(variant->states, -1, -1, -1));
@@ -1216,14 +717,14 @@ TEST_F(lifecycle, accept_nonblock_empty)
 	struct sockaddr_in srv;
 	int lfd, fd;
 
-	lfd = new_listener(variant->proto, 0, 8, SOCK_NONBLOCK, &srv);
+	lfd = listener_backlog(variant->proto, SOCK_NONBLOCK, 8, &srv);
 	ASSERT_OK(lfd);
 	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(0, wait_events(lfd, POLLIN, 0));
+	EXPECT_EQ(0, poll_fd(lfd, POLLIN, 0));
 	close(lfd);
 
-	fd = new_sock(variant->proto, 0);
+	fd = stream_sock(variant->proto, 0);
 	ASSERT_OK(fd);
 	EXPECT_EQ(-1, accept(fd, NULL, NULL));
 	EXPECT_EQ(EINVAL, errno);
@@ -1242,19 +743,19 @@ TEST_F(lifecycle, accept_blocking_wakeup)
 	pid_t pid;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	t0 = now_ms();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		sleep_ms(300);
-		c = new_sock(variant->proto, 0);
+		c = stream_sock(variant->proto, 0);
 		if (c < 0)
 			_exit(10);
-		if (connect_to(c, &srv))
+		if (connect_alarm(c, &srv))
 			_exit(11);
-		if (send_str(c, "y"))
+		if (send_all(c, "y"))
 			_exit(12);
 		if (wait_eof(c))
 			_exit(13);
@@ -1270,7 +771,7 @@ TEST_F(lifecycle, accept_blocking_wakeup)
 	}
 	ASSERT_LE(0, s) TH_LOG("accept: %s", strerror(errno));
 	EXPECT_LE(290, waited);
-	EXPECT_EQ(1, recv_byte(s, &ch));
+	EXPECT_EQ(1, recv_wait(s, &ch, 1));
 	EXPECT_EQ('y', ch);
 	close(s);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1299,13 +800,13 @@ TEST_F(lifecycle, accept_backlog)
 		c[i] = -1;
 		s[i] = -1;
 	}
-	lfd = new_listener(variant->proto, 0, BACKLOG, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, BACKLOG, &srv);
 	ASSERT_OK(lfd);
 	port = ntohs(srv.sin_port);
 	for (i = 0; i < NCLIENTS; i++) {
-		c[i] = new_sock(variant->proto, SOCK_NONBLOCK);
+		c[i] = stream_sock(variant->proto, SOCK_NONBLOCK);
 		ASSERT_OK(c[i]);
-		EXPECT_ERRNO(EINPROGRESS, connect_to(c[i], &srv));
+		EXPECT_ERRNO(EINPROGRESS, connect_alarm(c[i], &srv));
 	}
 	end = now_ms() + 2000;
 	while (count_lines(variant->states, port, -1, TCP_ESTABLISHED) <
@@ -1321,15 +822,15 @@ TEST_F(lifecycle, accept_backlog)
 
 	end = now_ms() + 8000;
 	for (n = 0; n < NCLIENTS && now_ms() < end; n++) {
-		s[n] = accept_within(lfd, end - now_ms());
+		s[n] = accept_wait(lfd, end - now_ms());
 		ASSERT_OK(s[n]);
-		EXPECT_EQ(0, send_str(s[n], "z"));
+		EXPECT_EQ(0, send_all(s[n], "z"));
 	}
 	for (i = 0; i < NCLIENTS; i++) {
-		EXPECT_EQ(POLLOUT, wait_events(c[i], POLLOUT, IO_TIMEOUT_MS));
-		EXPECT_EQ(0, sock_error(c[i]));
-		EXPECT_EQ(1, recv_byte(c[i], &ch));
-		ASSERT_EQ(0, local_addr(c[i], &a));
+		EXPECT_EQ(POLLOUT, poll_fd(c[i], POLLOUT, IO_TIMEOUT_MS));
+		EXPECT_EQ(0, so_error(c[i]));
+		EXPECT_EQ(1, recv_wait(c[i], &ch, 1));
+		ASSERT_EQ(0, sock_name(c[i], &a));
 		for (j = 0; j < NCLIENTS; j++) {
 			struct sockaddr_in p;
 
@@ -1356,15 +857,15 @@ TEST_F(lifecycle, close_unread_rst)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
-	ASSERT_EQ(0, send_str(c, "unread data"));
-	ASSERT_EQ(POLLIN, wait_events(s, POLLIN, IO_TIMEOUT_MS));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
+	ASSERT_EQ(0, send_all(c, "unread data"));
+	ASSERT_EQ(POLLIN, poll_fd(s, POLLIN, IO_TIMEOUT_MS));
 	close(s);
 
-	EXPECT_LT(0, wait_events(c, POLLIN, IO_TIMEOUT_MS));
+	EXPECT_LT(0, poll_fd(c, POLLIN, IO_TIMEOUT_MS));
 	EXPECT_EQ(-1, recv(c, &ch, 1, MSG_DONTWAIT));
 	EXPECT_EQ(ECONNRESET, errno);
 	EXPECT_EQ(0, recv(c, &ch, 1, MSG_DONTWAIT));
@@ -1381,14 +882,14 @@ TEST_F(lifecycle, linger_zero_rst)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
-	ASSERT_EQ(0, set_linger0(c));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
+	ASSERT_EQ(0, linger_zero(c));
 	close(c);
 
-	EXPECT_LT(0, wait_events(s, POLLIN, IO_TIMEOUT_MS));
+	EXPECT_LT(0, poll_fd(s, POLLIN, IO_TIMEOUT_MS));
 	EXPECT_EQ(-1, recv(s, &ch, 1, MSG_DONTWAIT));
 	EXPECT_EQ(ECONNRESET, errno);
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &cl, &srv));
@@ -1404,29 +905,27 @@ TEST_F(lifecycle, linger_zero_rst)
  */
 TEST_F(lifecycle, write_after_reset)
 {
-	struct sigaction sa = { .sa_handler = on_sigpipe };
 	struct sockaddr_in srv;
 	int lfd, c, s;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, sigaction(SIGPIPE, &sa, NULL));
-	ASSERT_EQ(0, set_linger0(s));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, linger_zero(s));
 	close(s);
 
-	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, wait_events(c, POLLOUT, 2000));
+	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, poll_fd(c, POLLOUT, 2000));
 	EXPECT_EQ(-1, send(c, "a", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(ECONNRESET, errno);
 	EXPECT_EQ(-1, send(c, "a", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(0, sigpipes_seen());
+	EXPECT_EQ(0, sigpipes());
 	EXPECT_EQ(-1, send(c, "a", 1, 0));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(1, sigpipes_seen());
+	EXPECT_EQ(1, sigpipes());
 	EXPECT_EQ(-1, write(c, "a", 1));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(2, sigpipes_seen());
+	EXPECT_EQ(2, sigpipes());
 	close(c);
 	close(lfd);
 }
@@ -1442,16 +941,16 @@ TEST_F(lifecycle, write_after_peer_close)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	close(s);
-	ASSERT_EQ(0, recv_byte(c, &ch));
+	ASSERT_EQ(0, recv_wait(c, &ch, 1));
 	EXPECT_EQ(TCP_CLOSE_WAIT, sk_state(variant->states, &cl, &srv));
 
-	EXPECT_EQ(0, send_str(c, "a"));
-	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, wait_events(c, POLLOUT, 2000));
+	EXPECT_EQ(0, send_all(c, "a"));
+	EXPECT_EQ(POLLOUT | POLLERR | POLLHUP, poll_fd(c, POLLOUT, 2000));
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &srv, &cl));
 	EXPECT_EQ(-1, send(c, "a", 1, MSG_NOSIGNAL));
@@ -1474,11 +973,11 @@ TEST_F(lifecycle, shutdown_wr_half_close)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
 	ASSERT_EQ(0, shutdown(c, SHUT_WR));
-	EXPECT_EQ(0, recv_byte(s, &ch));
+	EXPECT_EQ(0, recv_wait(s, &ch, 1));
 	EXPECT_EQ(-1, send(c, "a", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
 
@@ -1488,7 +987,7 @@ TEST_F(lifecycle, shutdown_wr_half_close)
 	flow_free(&f);
 
 	close(s);
-	EXPECT_EQ(0, recv_byte(c, &ch));
+	EXPECT_EQ(0, recv_wait(c, &ch, 1));
 	close(c);
 	close(lfd);
 }
@@ -1504,20 +1003,20 @@ TEST_F(lifecycle, shutdown_rd)
 	int lfd, c, s;
 	char ch;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	ASSERT_EQ(0, shutdown(c, SHUT_RD));
 	t0 = now_ms();
 	EXPECT_EQ(0, recv(c, &ch, 1, 0));
 	EXPECT_GT(1000, now_ms() - t0);
 	EXPECT_EQ(POLLIN | POLLOUT | POLLRDHUP,
-		  wait_events(c, POLLIN | POLLOUT | POLLRDHUP, 0));
+		  poll_fd(c, POLLIN | POLLOUT | POLLRDHUP, 0));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &srv, &cl));
-	EXPECT_EQ(0, send_str(c, "b"));
-	EXPECT_EQ(1, recv_byte(s, &ch));
+	EXPECT_EQ(0, send_all(c, "b"));
+	EXPECT_EQ(1, recv_wait(s, &ch, 1));
 	EXPECT_EQ('b', ch);
 	close(c);
 	close(s);
@@ -1534,7 +1033,7 @@ TEST_F(lifecycle, shutdown_errors)
 	struct sockaddr_in srv;
 	int fd, lfd, c, s;
 
-	fd = new_sock(variant->proto, 0);
+	fd = stream_sock(variant->proto, 0);
 	ASSERT_OK(fd);
 	EXPECT_EQ(-1, shutdown(fd, SHUT_WR));
 	EXPECT_EQ(ENOTCONN, errno);
@@ -1547,9 +1046,9 @@ TEST_F(lifecycle, shutdown_errors)
 	EXPECT_EQ(ENOTCONN, errno);
 	close(fd);
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
 	EXPECT_EQ(-1, shutdown(c, SHUT_RDWR + 1));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, shutdown(c, -1));
@@ -1563,9 +1062,9 @@ TEST_F(lifecycle, shutdown_errors)
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &srv, &any_addr));
 	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
 	EXPECT_EQ(EINVAL, errno);
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
-	EXPECT_ERRNO(ECONNREFUSED, connect_to(c, &srv));
+	EXPECT_ERRNO(ECONNREFUSED, connect_alarm(c, &srv));
 	close(c);
 	close(lfd);
 }
@@ -1582,16 +1081,16 @@ TEST_F(lifecycle, time_wait_duration)
 	int lfd, c, s;
 
 	if (variant->tw_timeout)
-		ASSERT_EQ(0, set_sysctl(&self->saved, variant->tw_timeout, "2000"));
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+		ASSERT_EQ(0, sysctl_set(&self->saved, variant->tw_timeout, "2000"));
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
-	ASSERT_OK(make_pair(variant->proto, lfd, &srv, &c, &s));
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_OK(connect_pair(variant->proto, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	close(c);
 	ASSERT_EQ(0, wait_eof(s));
 	close(s);
 	ASSERT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &cl, &srv, TCP_TIME_WAIT, 2000));
+		  sk_wait(variant->states, &cl, &srv, TCP_TIME_WAIT, 2000));
 	t0 = now_ms();
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &srv, &cl));
 
@@ -1604,7 +1103,7 @@ TEST_F(lifecycle, time_wait_duration)
 		return;
 	}
 	EXPECT_EQ(NO_LINE,
-		  wait_state(variant->states, &cl, &srv, NO_LINE, 3000));
+		  sk_wait(variant->states, &cl, &srv, NO_LINE, 3000));
 	gone = now_ms() - t0;
 	TH_LOG("TIME_WAIT lasted %lld ms", gone);
 	EXPECT_LE(1800, gone);
@@ -1627,25 +1126,25 @@ TEST_F(lifecycle, time_wait_bind)
 	struct sockaddr_in srv, cl;
 	int lfd, c, s, i, fd;
 
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	for (i = 0; i < 4; i++) {
-		c = new_sock(variant->proto, 0);
+		c = stream_sock(variant->proto, 0);
 		ASSERT_OK(c);
 		ASSERT_EQ(0, bind_port(c, 40400 + i, i >= 2));
-		ASSERT_OK(connect_to(c, &srv));
-		s = accept_within(lfd, IO_TIMEOUT_MS);
+		ASSERT_OK(connect_alarm(c, &srv));
+		s = accept_wait(lfd, IO_TIMEOUT_MS);
 		ASSERT_OK(s);
-		ASSERT_EQ(0, local_addr(c, &cl));
+		ASSERT_EQ(0, sock_name(c, &cl));
 		close(c);
 		ASSERT_EQ(0, wait_eof(s));
 		close(s);
 		ASSERT_EQ(TCP_TIME_WAIT,
-			  wait_state(variant->states, &cl, &srv, TCP_TIME_WAIT,
-				     2000));
+			  sk_wait(variant->states, &cl, &srv, TCP_TIME_WAIT,
+				  2000));
 	}
 	for (i = 0; i < 4; i++) {
-		fd = new_sock(variant->proto, 0);
+		fd = stream_sock(variant->proto, 0);
 		ASSERT_OK(fd);
 		EXPECT_EQ(expect[i], bind_port(fd, 40400 + i, i & 1))
 			TH_LOG("case %d", i);
@@ -1667,24 +1166,24 @@ TEST_F(lifecycle, syn_retries_timeout)
 	struct timeval tv = { 10, 0 };
 	int lfd, c;
 
-	ASSERT_EQ(0, set_sysctl(&self->saved, variant->syn_retries,
+	ASSERT_EQ(0, sysctl_set(&self->saved, variant->syn_retries,
 				variant->syn_retries_val));
 	if (variant->rto_initial)
-		ASSERT_EQ(0, set_sysctl(&self->saved, variant->rto_initial, "200"));
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+		ASSERT_EQ(0, sysctl_set(&self->saved, variant->rto_initial, "200"));
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	if (lo_netem("loss 100%"))
 		SKIP(return, "tc netem unavailable");
-	c = new_sock(variant->proto, 0);
+	c = stream_sock(variant->proto, 0);
 	ASSERT_OK(c);
 	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
 	t0 = now_ms();
-	EXPECT_ERRNO(ETIMEDOUT, connect_to(c, &srv));
+	EXPECT_ERRNO(ETIMEDOUT, connect_alarm(c, &srv));
 	took = now_ms() - t0;
 	TH_LOG("connect failed after %lld ms", took);
 	EXPECT_LE(variant->syn_timeout_min_ms, took);
 	EXPECT_GE(variant->syn_timeout_max_ms, took);
-	ASSERT_EQ(0, local_addr(c, &cl));
+	ASSERT_EQ(0, sock_name(c, &cl));
 	EXPECT_EQ(NO_LINE, sk_state(variant->states, &cl, &srv));
 	EXPECT_EQ(0, lo_netem_off());
 	close(c);
@@ -1702,18 +1201,18 @@ TEST_F(lifecycle, self_connect)
 	char buf[8] = {};
 	int fd;
 
-	fd = new_sock(variant->proto, 0);
+	fd = stream_sock(variant->proto, 0);
 	ASSERT_OK(fd);
 	ASSERT_EQ(0, bind_port(fd, 40500, false));
-	ASSERT_OK(connect_to(fd, &a));
+	ASSERT_OK(connect_alarm(fd, &a));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &a, &a));
-	EXPECT_EQ(0, send_str(fd, "self"));
-	EXPECT_EQ(POLLIN, wait_events(fd, POLLIN, IO_TIMEOUT_MS));
+	EXPECT_EQ(0, send_all(fd, "self"));
+	EXPECT_EQ(POLLIN, poll_fd(fd, POLLIN, IO_TIMEOUT_MS));
 	EXPECT_EQ(4, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_STREQ("self", buf);
 	close(fd);
 	EXPECT_EQ(TCP_TIME_WAIT,
-		  wait_state(variant->states, &a, &a, TCP_TIME_WAIT, 2000));
+		  sk_wait(variant->states, &a, &a, TCP_TIME_WAIT, 2000));
 }
 
 /*
@@ -1728,16 +1227,16 @@ TEST_F(lifecycle, simultaneous_open)
 	long long end;
 	int a, b;
 
-	a = new_sock(variant->proto, SOCK_NONBLOCK);
+	a = stream_sock(variant->proto, SOCK_NONBLOCK);
 	ASSERT_OK(a);
-	b = new_sock(variant->proto, SOCK_NONBLOCK);
+	b = stream_sock(variant->proto, SOCK_NONBLOCK);
 	ASSERT_OK(b);
 	ASSERT_EQ(0, bind_port(a, 40600, false));
 	ASSERT_EQ(0, bind_port(b, 40601, false));
 	if (lo_netem("delay 100ms"))
 		SKIP(return, "tc netem unavailable");
-	EXPECT_ERRNO(EINPROGRESS, connect_to(a, &ba));
-	EXPECT_ERRNO(EINPROGRESS, connect_to(b, &aa));
+	EXPECT_ERRNO(EINPROGRESS, connect_alarm(a, &ba));
+	EXPECT_ERRNO(EINPROGRESS, connect_alarm(b, &aa));
 	EXPECT_EQ(TCP_SYN_SENT, sk_state(variant->states, &aa, &ba));
 	EXPECT_EQ(TCP_SYN_SENT, sk_state(variant->states, &ba, &aa));
 	end = now_ms() + 3000;
@@ -1748,10 +1247,10 @@ TEST_F(lifecycle, simultaneous_open)
 	}
 	EXPECT_TRUE(a_rcvd);
 	EXPECT_TRUE(b_rcvd);
-	EXPECT_EQ(POLLOUT, wait_events(a, POLLOUT, 3000));
-	EXPECT_EQ(POLLOUT, wait_events(b, POLLOUT, 3000));
-	EXPECT_EQ(0, sock_error(a));
-	EXPECT_EQ(0, sock_error(b));
+	EXPECT_EQ(POLLOUT, poll_fd(a, POLLOUT, 3000));
+	EXPECT_EQ(POLLOUT, poll_fd(b, POLLOUT, 3000));
+	EXPECT_EQ(0, so_error(a));
+	EXPECT_EQ(0, so_error(b));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &aa, &ba));
 	EXPECT_EQ(TCP_ESTABLISHED, sk_state(variant->states, &ba, &aa));
 	EXPECT_EQ(0, lo_netem_off());
@@ -1774,13 +1273,13 @@ TEST_F_TIMEOUT(lifecycle, resource_release, 60)
 	int lfd, c, s, i, port, err;
 	long long end;
 
-	base = inuse(variant->name);
+	base = proto_inuse(variant->name);
 	ASSERT_LE(0, base);
-	lfd = new_listener(variant->proto, 0, 8, 0, &srv);
+	lfd = listener_backlog(variant->proto, 0, 8, &srv);
 	ASSERT_OK(lfd);
 	port = ntohs(srv.sin_port);
 	for (i = 0; i < ROUNDS; i++) {
-		err = make_pair(variant->proto, lfd, &srv, &c, &s);
+		err = connect_pair(variant->proto, lfd, &srv, &c, &s);
 		if (!err)
 			err = exchange(c, s, 1024, i);
 		if (!err) {
@@ -1796,7 +1295,7 @@ TEST_F_TIMEOUT(lifecycle, resource_release, 60)
 
 	end = now_ms() + 3000;
 	do {
-		now = inuse(variant->name);
+		now = proto_inuse(variant->name);
 		if (now == base)
 			break;
 		sleep_ms(10);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by rst_test, timers_test and transfer_test: each test
- * runs twice, on IPPROTO_TCP (the reference) and on IPPROTO_MYTCP, in a
- * network namespace of its own. Everything here is static inline so that
+ * Helpers shared by the selftests: lifecycle_test, rst_test, timers_test
+ * and transfer_test run each test twice, on IPPROTO_TCP (the reference)
+ * and on IPPROTO_MYTCP, in a network namespace of its own. Everything here is static inline so that
  * a test may use any subset of it.
  *
  * Sockets: every blocking call is bounded (SO_RCVTIMEO/SO_SNDTIMEO,
@@ -10,11 +10,14 @@
  * >= 0 or -errno.
  *
  * Packets: lo_drop() installs a u32 drop filter on lo (clsact, egress
- * or ingress); sniff_*() read lo through an AF_PACKET socket;
- * inject_seg() sends a hand-made segment through a raw socket. A
- * cleaner process removes the filters if the test dies with them in
- * place, so that orphans retransmitting into them do not keep the
- * namespace (and the module) busy.
+ * or ingress), lo_netem() a netem qdisc (both directions); sniff_*()
+ * read lo through an AF_PACKET socket; inject_seg() sends a hand-made
+ * segment through a raw socket. A cleaner process removes the filters
+ * and netem if the test dies with them in place, so that orphans
+ * retransmitting into them do not keep the namespace (and the module)
+ * busy. The fixture's teardown is no help: the harness skips it after
+ * a failed ASSERT when built with -O2 (its fork result does not survive
+ * the longjmp).
  */
 #ifndef MYTCP_SELFTEST_HELPERS_H
 #define MYTCP_SELFTEST_HELPERS_H
@@ -213,14 +216,19 @@ static inline int iface_up(const char *dev)
 	return err;
 }
 
-/* Shared with the cleaner process: is a clsact qdisc left on lo? */
-static bool *lo_clsact;
+/* Shared with the cleaner process: the qdiscs left on lo. */
+struct lo_qdiscs {
+	bool netem;	/* root netem, lo_netem() */
+	bool clsact;	/* lo_drop() filters */
+};
+
+static struct lo_qdiscs *lo_qdiscs;
 
 /*
  * A process that stays in the test's namespace, outside its process
  * group (the harness kills the group on timeout), and removes the
- * clsact qdisc of lo once the test and all its children are gone, which
- * closes the pipe.
+ * qdiscs of lo left in place once the test and all its children are
+ * gone, which closes the pipe.
  */
 static inline int cleaner_start(void)
 {
@@ -228,11 +236,11 @@ static inline int cleaner_start(void)
 	pid_t pid;
 	char c;
 
-	lo_clsact = mmap(NULL, sizeof(*lo_clsact), PROT_READ | PROT_WRITE,
+	lo_qdiscs = mmap(NULL, sizeof(*lo_qdiscs), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (lo_clsact == MAP_FAILED)
+	if (lo_qdiscs == MAP_FAILED)
 		return -errno;
-	*lo_clsact = false;
+	memset(lo_qdiscs, 0, sizeof(*lo_qdiscs));
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -243,7 +251,9 @@ static inline int cleaner_start(void)
 		setpgid(0, 0);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		if (*lo_clsact)
+		if (lo_qdiscs->netem)
+			sh("tc qdisc del dev lo root 2>/dev/null");
+		if (lo_qdiscs->clsact)
 			sh("tc qdisc del dev lo clsact 2>/dev/null");
 		_exit(0);
 	}
@@ -290,10 +300,10 @@ static inline int lo_drop(const char *dir, int proto, int sport, int dport,
 	char m[256];
 	int n;
 
-	if (!*lo_clsact) {
+	if (!lo_qdiscs->clsact) {
 		if (sh("tc qdisc add dev lo clsact"))
 			return -ENOENT;
-		*lo_clsact = true;
+		lo_qdiscs->clsact = true;
 	}
 	n = snprintf(m, sizeof(m), "match u8 %d 0xff at 9", proto);
 	if (sport)
@@ -314,10 +324,26 @@ static inline int lo_drop(const char *dir, int proto, int sport, int dport,
 /* Remove every filter (the clsact qdisc of lo). */
 static inline int lo_drop_off(void)
 {
-	if (!*lo_clsact)
+	if (!lo_qdiscs->clsact)
 		return 0;
-	*lo_clsact = false;
+	lo_qdiscs->clsact = false;
 	return sh("tc qdisc del dev lo clsact") ? -EINVAL : 0;
+}
+
+/* netem on lo, both directions of every packet: tc's exit status. */
+static inline int lo_netem(const char *args)
+{
+	int ret = sh("tc qdisc replace dev lo root netem %s", args);
+
+	if (!ret)
+		lo_qdiscs->netem = true;
+	return ret;
+}
+
+static inline int lo_netem_off(void)
+{
+	lo_qdiscs->netem = false;
+	return sh("tc qdisc del dev lo root");
 }
 
 static inline struct sockaddr_in lo_addr(unsigned short port)
@@ -366,7 +392,8 @@ static inline int sock_name(int fd, struct sockaddr_in *a)
 }
 
 /* A listener on 127.0.0.1, any port; its address in *a: fd or -errno. */
-static inline int listener(int proto, int flags, struct sockaddr_in *a)
+static inline int listener_backlog(int proto, int flags, int backlog,
+				   struct sockaddr_in *a)
 {
 	struct sockaddr_in any = lo_addr(0);
 	int fd = stream_sock(proto, flags);
@@ -374,7 +401,8 @@ static inline int listener(int proto, int flags, struct sockaddr_in *a)
 
 	if (fd < 0)
 		return fd;
-	if (bind(fd, (struct sockaddr *)&any, sizeof(any)) || listen(fd, 16))
+	if (bind(fd, (struct sockaddr *)&any, sizeof(any)) ||
+	    listen(fd, backlog))
 		err = -errno;
 	if (!err)
 		err = sock_name(fd, a);
@@ -383,6 +411,11 @@ static inline int listener(int proto, int flags, struct sockaddr_in *a)
 		return err;
 	}
 	return fd;
+}
+
+static inline int listener(int proto, int flags, struct sockaddr_in *a)
+{
+	return listener_backlog(proto, flags, 16, a);
 }
 
 /* connect(), a blocking one bounded by alarm(): 0 or -errno. */
@@ -710,7 +743,7 @@ static inline void sniff_drain(int fd)
 static inline bool same_addr(const struct sockaddr_in *a,
 			     const struct sockaddr_in *b)
 {
-	return a->sin_port == b->sin_port &&
+	return a->sin_family == b->sin_family && a->sin_port == b->sin_port &&
 	       a->sin_addr.s_addr == b->sin_addr.s_addr;
 }
 

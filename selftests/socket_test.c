@@ -6,47 +6,14 @@
  * per-namespace net.mytcp.enabled switch and its range check, and the
  * receive handler's validation counters.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netinet/ip.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-
-#include <linux/types.h>
-#include <linux/mytcp.h>
 
 #include "kselftest_harness.h"
+#include "mytcp_helpers.h"
 
 static int mytcp_socket(void)
 {
 	return socket(AF_INET, SOCK_STREAM, IPPROTO_MYTCP);
-}
-
-/* The sockets column of the MYTCP line of /proc/net/protocols, or -1. */
-static long protocols_inuse(void)
-{
-	char line[512], name[64];
-	long size, sockets;
-	FILE *f = fopen("/proc/net/protocols", "r");
-	long found = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld %ld", name, &size, &sockets) == 3 &&
-		    !strcmp(name, "MYTCP"))
-			found = sockets;
-	}
-	fclose(f);
-	return found;
 }
 
 /* One counter of /proc/net/mytcp_snmp by name, or -1. */
@@ -71,20 +38,6 @@ static long snmp_counter(const char *counter)
 	}
 	fclose(f);
 	return found;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
 }
 
 static int read_int_file(const char *path)
@@ -120,20 +73,20 @@ TEST(identity)
 TEST(inuse_count)
 {
 	int fds[16], i;
-	long base = protocols_inuse();
+	long base = proto_inuse("MYTCP");
 
 	ASSERT_LE(0, base);
 	for (i = 0; i < 16; i++) {
 		fds[i] = mytcp_socket();
 		ASSERT_LE(0, fds[i]);
 	}
-	EXPECT_EQ(base + 16, protocols_inuse());
+	EXPECT_EQ(base + 16, proto_inuse("MYTCP"));
 	for (i = 0; i < 8; i++)
 		close(fds[i]);
-	EXPECT_EQ(base + 8, protocols_inuse());
+	EXPECT_EQ(base + 8, proto_inuse("MYTCP"));
 	for (; i < 16; i++)
 		close(fds[i]);
-	EXPECT_EQ(base, protocols_inuse());
+	EXPECT_EQ(base, proto_inuse("MYTCP"));
 }
 
 /* A fresh Linux TCP socket polls as writable and hung up; so does mytcp. */
