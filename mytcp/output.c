@@ -71,13 +71,16 @@ static void mytcp_set_csum(struct sock *sk, struct sk_buff *skb, __be32 saddr,
 {
 	struct tcphdr *th = tcp_hdr(skb);
 
+	struct dst_entry *dst = sk ? __sk_dst_get(sk) : NULL;
+
 	/*
 	 * The pseudo-header says IPPROTO_TCP: a mytcp segment is a TCP
 	 * segment byte for byte. Devices with NETIF_F_HW_CSUM (lo, veth)
 	 * finish a CHECKSUM_PARTIAL skb of any protocol; others get the sum
-	 * in software.
+	 * in software. Ask the device: sk_setup_caps() puts HW_CSUM in
+	 * sk_route_caps whenever it enables GSO, whatever the device has.
 	 */
-	if (sk && (sk->sk_route_caps & NETIF_F_HW_CSUM)) {
+	if (dst && dst->dev && (dst->dev->features & NETIF_F_HW_CSUM)) {
 		th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
 					       IPPROTO_TCP, 0);
 		skb->ip_summed = CHECKSUM_PARTIAL;
