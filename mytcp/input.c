@@ -412,7 +412,11 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	switch (sk->sk_state) {
 	case MYTCP_CLOSE:
-		mytcp_send_rst_reply(sock_net(sk), skb);
+		/*
+		 * Queued on the backlog before the connection closed, or found
+		 * just before its TIME-WAIT entry replaced it: drop silently,
+		 * as Linux does; an RST here could hit a peer in LAST-ACK.
+		 */
 		goto discard;
 	case MYTCP_LISTEN:
 		return mytcp_rcv_listen(sk, skb, &h);

@@ -119,3 +119,66 @@ netem() {
 }
 
 trap ns_cleanup EXIT
+
+# nap SECONDS: sleep without starting a process (a read with a time-out
+# on a FIFO nobody writes to); under TCG every exec costs ~0.1 s.
+nap() {
+	local f
+	if [ -z "${_nap_fd:-}" ]; then
+		f=$(mktemp -u /tmp/nap.XXXXXX) && mkfifo "$f" || return 1
+		exec {_nap_fd}<>"$f"
+		rm -f "$f"
+	fi
+	read -r -t "$1" -u "$_nap_fd" _ || true
+}
+
+# wait_until TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most
+# TENTHS times; the status of the last try.
+wait_until() {
+	local n=$1
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		nap 0.1
+	done
+}
+
+# tcp_wire NS DEV [PROTO]: make DEV in NS carry the sockets of IP protocol
+# PROTO (default 253, mytcp) as protocol 6 on the wire. clsact filters
+# rewrite the IP protocol byte, PROTO -> 6 on egress and 6 -> PROTO on
+# ingress, and fix the IP header checksum; the TCP checksum needs no
+# change (its pseudo-header says 6 either way). Every IPPROTO_TCP packet
+# arriving on DEV is handed to PROTO: keep the kernel's TCP off DEV.
+tcp_wire() {
+	local ns=$1 dev=$2 proto=${3:-253} m
+	for m in sch_ingress cls_u32 act_pedit act_csum; do
+		modprobe -q "$m" 2>/dev/null
+	done
+	ip netns exec "$ns" tc qdisc add dev "$dev" clsact &&
+	ip netns exec "$ns" tc filter add dev "$dev" egress protocol ip \
+		prio 1 u32 match ip protocol "$proto" 0xff \
+		action pedit ex munge ip protocol set 6 pipe \
+		action csum ip &&
+	ip netns exec "$ns" tc filter add dev "$dev" ingress protocol ip \
+		prio 1 u32 match ip protocol 6 0xff \
+		action pedit ex munge ip protocol set "$proto" pipe \
+		action csum ip
+}
+
+# counters_load ARRAY FILE...: add the counters of files in the layout of
+# /proc/net/snmp (a "Group: names" line, then "Group: values") to the
+# associative ARRAY as GroupName=value, the names nstat prints
+# (TcpInErrs, TcpExtTCPAbortOnData, MytcpInErrs). No process started.
+counters_load() {
+	local -n _cnt=$1
+	local f names vals i
+	shift
+	for f in "$@"; do
+		while read -r -a names && read -r -a vals; do
+			for ((i = 1; i < ${#names[@]}; i++)); do
+				_cnt[${names[0]%:}${names[i]}]=${vals[i]}
+			done
+		done <"$f"
+	done
+}
