@@ -29,6 +29,13 @@ mytcp_register_net_sysctl_sz(struct net *net, const char *path,
 #endif
 }
 
+/* 6.11 made the table argument of sysctl proc handlers const. */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define mytcp_ctl_table_t	const struct ctl_table
+#else
+#define mytcp_ctl_table_t	struct ctl_table
+#endif
+
 /*
  * proto.accept: 6.10 packed flags, error and kern into struct
  * proto_accept_arg. Both forms call mytcp_accept_child() (socket.c).

@@ -30,6 +30,80 @@ static int mytcp_ms_max = 600000;		/* 10 minutes */
 static int mytcp_retries_max = 127;		/* as Linux's tcp_syn_retries */
 static int mytcp_rto_ms_max = 120000;		/* RFC 6298 2.5 allows 60 s+ */
 static int mytcp_int_max = INT_MAX;
+static int mytcp_rto_us_max = 120000000;	/* 120 s */
+static int mytcp_delack_ms_max = 1000;
+static int mytcp_keepalive_ms_max = 32767000;	/* MAX_TCP_KEEPIDLE seconds */
+static int mytcp_mem_min = 4096;
+static int mytcp_mem_max = 1 << 30;
+
+/*
+ * net.mytcp.rmem and wmem: "min default max" in bytes, like tcp_rmem;
+ * a triple out of order is refused (EINVAL) and changes nothing.
+ */
+static int mytcp_proc_mem_triple(mytcp_ctl_table_t *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *cur = table->data, v[3];
+	struct ctl_table tmp = {
+		.data = v,
+		.maxlen = sizeof(v),
+		.mode = table->mode,
+		.extra1 = &mytcp_mem_min,
+		.extra2 = &mytcp_mem_max,
+	};
+	int err, i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = READ_ONCE(cur[i]);
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (v[0] > v[1] || v[1] > v[2])
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		WRITE_ONCE(cur[i], v[i]);
+	return 0;
+}
+
+/* net.mytcp.congestion_control: an algorithm's name, else EINVAL. */
+static int mytcp_proc_cc(mytcp_ctl_table_t *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	const struct mytcp_cc_ops **cur = table->data;
+	const struct mytcp_cc_ops *ops;
+	char name[MYTCP_CC_NAME_MAX];
+	struct ctl_table tmp = {
+		.data = name,
+		.maxlen = sizeof(name),
+		.mode = table->mode,
+	};
+	int err;
+
+	strscpy(name, READ_ONCE(*cur)->name, sizeof(name));
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	ops = mytcp_cc_find(strim(name));
+	if (!ops)
+		return -EINVAL;
+	WRITE_ONCE(*cur, ops);
+	return 0;
+}
+
+/* net.mytcp.available_congestion_control, read only. */
+static int mytcp_proc_cc_list(mytcp_ctl_table_t *table, int write,
+			      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char list[4 * MYTCP_CC_NAME_MAX];
+	struct ctl_table tmp = {
+		.data = list,
+		.maxlen = sizeof(list),
+		.mode = 0444,
+	};
+
+	mytcp_cc_list(list, sizeof(list));
+	return proc_dostring(&tmp, write, buffer, lenp, ppos);
+}
 
 #define MYTCP_SYSCTL_INT(name, field, lo, hi) {				\
 		.procname	= name,					\
@@ -56,13 +130,54 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 			 &mytcp_ms_max),
 	MYTCP_SYSCTL_INT("rto_initial_ms", sysctl_rto_initial_ms, SYSCTL_ONE,
 			 &mytcp_rto_ms_max),
-	MYTCP_SYSCTL_INT("rto_min_ms", sysctl_rto_min_ms, SYSCTL_ONE,
-			 &mytcp_rto_ms_max),
+	MYTCP_SYSCTL_INT("rto_min_us", sysctl_rto_min_us, SYSCTL_ONE,
+			 &mytcp_rto_us_max),
 	MYTCP_SYSCTL_INT("rto_max_ms", sysctl_rto_max_ms, SYSCTL_ONE,
 			 &mytcp_rto_ms_max),
 	MYTCP_SYSCTL_INT("challenge_ack_limit", sysctl_challenge_ack_limit,
 			 SYSCTL_ZERO, &mytcp_int_max),
 	MYTCP_SYSCTL_INT("rfc1337", sysctl_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("window_scaling", sysctl_window_scaling, SYSCTL_ZERO,
+			 SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("timestamps", sysctl_timestamps, SYSCTL_ZERO,
+			 SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("sack", sysctl_sack, SYSCTL_ZERO, SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("delack_ms", sysctl_delack_ms, SYSCTL_ZERO,
+			 &mytcp_delack_ms_max),
+	MYTCP_SYSCTL_INT("keepalive_time_ms", sysctl_keepalive_time_ms,
+			 SYSCTL_ONE, &mytcp_keepalive_ms_max),
+	MYTCP_SYSCTL_INT("keepalive_intvl_ms", sysctl_keepalive_intvl_ms,
+			 SYSCTL_ONE, &mytcp_keepalive_ms_max),
+	MYTCP_SYSCTL_INT("keepalive_probes", sysctl_keepalive_probes,
+			 SYSCTL_ONE, &mytcp_retries_max),
+	{
+		.procname	= "rmem",
+		.data		= MYTCP_SYSCTL_DATA(sysctl_rmem),
+		.maxlen		= sizeof(int) * 3,
+		.mode		= 0644,
+		.proc_handler	= mytcp_proc_mem_triple,
+	},
+	{
+		.procname	= "wmem",
+		.data		= MYTCP_SYSCTL_DATA(sysctl_wmem),
+		.maxlen		= sizeof(int) * 3,
+		.mode		= 0644,
+		.proc_handler	= mytcp_proc_mem_triple,
+	},
+	{
+		.procname	= "congestion_control",
+		.data		= MYTCP_SYSCTL_DATA(cc_default),
+		.maxlen		= MYTCP_CC_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= mytcp_proc_cc,
+	},
+	{
+		/* .data unused: the list is built on each read */
+		.procname	= "available_congestion_control",
+		.maxlen		= 4 * MYTCP_CC_NAME_MAX,
+		.mode		= 0444,
+		.proc_handler	= mytcp_proc_cc_list,
+	},
 	{ }	/* sentinel, needed by 6.1 */
 };
 
@@ -77,12 +192,43 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_tw_timeout_ms = 60000;
 	mn->sysctl_fin_timeout_ms = 60000;
 	mn->sysctl_rto_initial_ms = 1000;
-	mn->sysctl_rto_min_ms = 200;
+	mn->sysctl_rto_min_us = 200000;
 	mn->sysctl_rto_max_ms = 120000;
 	mn->sysctl_challenge_ack_limit = 1000;
 	mn->sysctl_rfc1337 = 1;
+	mn->sysctl_window_scaling = 1;
+	mn->sysctl_timestamps = 1;
+	mn->sysctl_sack = 1;
+	mn->sysctl_delack_ms = 40;		/* Linux's TCP_DELACK_MIN */
+	mn->sysctl_keepalive_time_ms = 7200000;	/* RFC 1122 4.2.3.6: 2 h */
+	mn->sysctl_keepalive_intvl_ms = 75000;
+	mn->sysctl_keepalive_probes = 9;
+	mn->sysctl_rmem[0] = 4096;
+	mn->sysctl_rmem[1] = 131072;
+	mn->sysctl_rmem[2] = 6291456;
+	mn->sysctl_wmem[0] = 4096;
+	mn->sysctl_wmem[1] = 16384;
+	mn->sysctl_wmem[2] = 4194304;
+	mn->cc_default = &mytcp_cc_reno;
 	spin_lock_init(&mn->challenge_lock);
 	mn->challenge_stamp = jiffies;
+}
+
+/* TCP_CONGESTION; socket locked. Keeps the window, resets the algorithm. */
+int mytcp_cc_set(struct sock *sk, const char *name)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	const struct mytcp_cc_ops *ops = mytcp_cc_find(name);
+
+	if (!ops)
+		return -ENOENT;
+	if (ops == msk->cc_ops)
+		return 0;
+	msk->cc_ops = ops;
+	memset(&msk->cc.priv, 0, sizeof(msk->cc.priv));
+	if (ops->init)
+		ops->init(&msk->cc);
+	return 0;
 }
 
 static int mytcp_sysctl_register(struct net *net, struct mytcp_net *mn)
@@ -136,6 +282,12 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
 	[MYTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
 	[MYTCP_MIB_FASTRETRANS]		= "TCPFastRetrans",
+	[MYTCP_MIB_PAWSESTABREJECTED]	= "PAWSEstabRejected",
+	[MYTCP_MIB_SACKRECOVERY]	= "TCPSackRecovery",
+	[MYTCP_MIB_RENORECOVERY]	= "TCPRenoRecovery",
+	[MYTCP_MIB_LOSSPROBES]		= "TCPWinProbe",
+	[MYTCP_MIB_DELAYEDACKS]		= "DelayedACKs",
+	[MYTCP_MIB_KEEPALIVETIMEOUTS]	= "TCPKeepAliveTimeouts",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

@@ -43,42 +43,41 @@ void mytcp_reset(struct sock *sk, int err)
 	mytcp_done(sk);
 }
 
-static void mytcp_update_mss(struct sock *sk)
-{
-	struct mytcp_sock *msk = mytcp_sk(sk);
-
-	msk->mss_cache = min_t(u32, msk->peer_mss, mytcp_route_mss(sk));
-}
-
 /* Drop fully acknowledged segments, take an RTT sample (Karn's rule). */
-static void mytcp_clean_acked(struct sock *sk, u32 ack)
+static u32 mytcp_clean_acked(struct sock *sk, u32 ack)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
 	struct sk_buff *skb;
-	bool rtx_acked = false;
 	u64 rtt_ns = 0;
+	u32 acked = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != msk->send_head) {
 		const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 
 		if (mytcp_seq_after(cb->end_seq, ack))
 			break;
-		if (cb->tx_ns)
+		if (cb->tx_ns && !cb->retrans)
 			rtt_ns = ktime_get_ns() - cb->tx_ns;
-		if (skb == msk->rtx_next)
-			rtx_acked = true;
+		mytcp_skb_unmark(msk, skb);
+		msk->packets_out--;
+		acked++;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		mytcp_wmem_free_skb(sk, skb);
 	}
-	/* RTO recovery goes on from the oldest segment still unacked. */
-	if (rtx_acked)
-		msk->rtx_next = skb && skb != msk->send_head ? skb : NULL;
-	if (rtt_ns)
-		mytcp_rto_sample(&msk->rto, div_u64(rtt_ns, NSEC_PER_USEC) ?: 1,
-				 1,
-				 READ_ONCE(mn->sysctl_rto_min_ms) * USEC_PER_MSEC,
+	if (!msk->packets_out)
+		msk->sacked_out = 0;
+	if (rtt_ns) {
+		u32 rtt_us = div_u64(rtt_ns, NSEC_PER_USEC) ?: 1;
+
+		if (!msk->min_rtt_us || rtt_us < msk->min_rtt_us)
+			msk->min_rtt_us = rtt_us;
+		/* hrtimers: a 1 us clock granularity (RFC 6298 G) */
+		mytcp_rto_sample(&msk->rto, rtt_us, 1,
+				 READ_ONCE(mn->sysctl_rto_min_us),
 				 READ_ONCE(mn->sysctl_rto_max_ms) * USEC_PER_MSEC);
+	}
+	return acked;
 }
 
 static void mytcp_write_space(struct sock *sk)
@@ -90,55 +89,137 @@ static void mytcp_write_space(struct sock *sk)
 }
 
 /*
- * Process an acceptable ACK (RFC 9293 3.10.7.4, fifth check). False if
- * the segment is to be dropped.
+ * Send buffer autotuning, as Linux's tcp_sndbuf_expand(): room for twice
+ * the congestion window, up to net.mytcp.wmem[2], unless SO_SNDBUF set it.
+ */
+static void mytcp_sndbuf_expand(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 per_seg, want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	per_seg = SKB_TRUESIZE(SKB_DATA_ALIGN(MYTCP_MAX_HEADER +
+					      min_t(u32, msk->mss_cache, 16384)));
+	want = min_t(u64, (u64)2 * max_t(u32, msk->cc.cwnd, MYTCP_CC_INIT_CWND) *
+		     per_seg,
+		     READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_wmem[2]));
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
+}
+
+/*
+ * Process an acceptable ACK (RFC 9293 3.10.7.4, fifth check), with its
+ * SACK blocks and what they say about loss (recovery.c). False if the
+ * segment is to be dropped.
  */
 static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 {
+	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 prior_in_flight = mytcp_in_flight(msk);
+	u32 wnd = (u32)h->window << msk->snd_wscale;
+	u32 acked = 0, newly_sacked;
+	bool dupack;
 
 	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
 		/* Acks something not yet sent: ACK and drop. */
 		mytcp_send_ack(sk);
 		return false;
 	}
-	/*
-	 * Three duplicate ACKs: the segment after SND.UNA was lost; resend
-	 * it without waiting for the timer (RFC 5681 3.2).
-	 */
-	if (h->ack == msk->snd_una && msk->snd_una != msk->snd_nxt &&
-	    !h->payload_len && !(h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) &&
-	    h->window == msk->snd_wnd) {
-		if (++msk->dupacks == 3) {
-			MYTCP_INC_STATS(sock_net(sk), FASTRETRANS);
-			mytcp_retransmit_head(sk, false);
-		}
-	} else if (mytcp_seq_after(h->ack, msk->snd_una)) {
-		msk->dupacks = 0;
-	}
+	msk->last_ack_recv_ns = ktime_get_ns();
+	msk->probes_out = 0;
+	newly_sacked = mytcp_sack_update(sk, &h->opts);
+
+	/* RFC 5681 2: a duplicate ACK acks nothing new and changes nothing. */
+	dupack = h->ack == msk->snd_una && msk->packets_out &&
+		 !h->payload_len &&
+		 !(h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) &&
+		 wnd == msk->snd_wnd;
+	if (dupack && msk->dupacks < U8_MAX)
+		msk->dupacks++;
+
 	if (mytcp_seq_after(h->ack, msk->snd_una)) {
+		msk->bytes_acked += h->ack - msk->snd_una;
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
-		mytcp_clean_acked(sk, h->ack);
-		if (msk->snd_una == msk->snd_nxt && !msk->send_head)
-			mytcp_rtx_timer_stop(sk);
-		else
-			mytcp_rtx_timer_arm(sk);
-		mytcp_write_space(sk);
+		msk->retrans_start_ns = 0;
+		msk->dupacks = 0;
+		acked = mytcp_clean_acked(sk, h->ack);
 	}
 	/* Window update, RFC 9293 3.10.7.4: only from newer segments. */
 	if (mytcp_seq_before(msk->snd_wl1, h->seq) ||
 	    (msk->snd_wl1 == h->seq &&
 	     mytcp_seq_before_eq(msk->snd_wl2, h->ack))) {
-		msk->snd_wnd = h->window;
+		/* The window opened: the persist probes are answered. */
+		if (!msk->snd_wnd && wnd)
+			mytcp_rto_unbackoff(&msk->rto,
+					    READ_ONCE(mn->sysctl_rto_min_us),
+					    READ_ONCE(mn->sysctl_rto_max_ms) *
+					    USEC_PER_MSEC);
+		msk->snd_wnd = wnd;
 		msk->snd_wl1 = h->seq;
 		msk->snd_wl2 = h->ack;
 		msk->max_window = max(msk->max_window, msk->snd_wnd);
-		/* A window that opened lets held-back data go. */
-		if (msk->send_head || msk->rtx_next)
-			mytcp_push(sk);
 	}
+
+	mytcp_ack_recovery(sk, acked, prior_in_flight, dupack, newly_sacked);
+
+	if (acked) {
+		/* RFC 6298 5.2 / 5.3 */
+		if (!msk->packets_out)
+			mytcp_rtx_timer_stop(sk);
+		else
+			mytcp_rtx_timer_arm(sk);
+		mytcp_sndbuf_expand(sk);
+		mytcp_write_space(sk);
+	}
+	if (msk->send_head || msk->lost_out > msk->retrans_out)
+		mytcp_push(sk);
 	return true;
+}
+
+/*
+ * The connection became ESTABLISHED: buffers sized for the initial
+ * window, ACK the first segments at once (slow start needs the ACKs),
+ * keepalive if asked for.
+ */
+void mytcp_established_init(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->quickack = 16;
+	msk->last_ack_recv_ns = ktime_get_ns();
+	mytcp_sndbuf_expand(sk);
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		mytcp_keepalive_reset(sk);
+}
+
+/*
+ * Options of the peer's SYN or SYN-ACK (RFC 7323 2.2, 3.2; RFC 2018 2):
+ * each extension is on only if both sides offered it.
+ */
+void mytcp_syn_options_rcvd(struct sock *sk, const struct mytcp_opts *o)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->peer_mss = (o->present & MYTCP_OPT_MSS) && o->mss ? o->mss : 536;
+	if (msk->wscale_ok && (o->present & MYTCP_OPT_WSCALE)) {
+		msk->snd_wscale = o->wscale;
+	} else {
+		msk->wscale_ok = false;
+		msk->snd_wscale = 0;
+		msk->rcv_wscale = 0;
+	}
+	if (!(o->present & MYTCP_OPT_SACK_PERM))
+		msk->sack_ok = false;
+	if (msk->tstamp_ok && (o->present & MYTCP_OPT_TS)) {
+		msk->ts_recent = o->ts_val;
+		msk->ts_recent_ns = ktime_get_ns();
+	} else {
+		msk->tstamp_ok = false;
+	}
+	mytcp_sync_mss(sk);
 }
 
 /* Our FIN is sent and acknowledged. */
@@ -266,6 +347,7 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 		cb->seq = h->seq;
 		cb->end_seq = end;
 		cb->flags = has_fin ? MYTCP_FLAG_FIN : 0;
+		msk->ooo_last_seq = h->seq;	/* RFC 2018 4: first block */
 		return mytcp_ooo_insert(sk, skb);
 	}
 	/* Nothing new but possibly the FIN. */
@@ -280,6 +362,7 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	cb->seq = msk->rcv_nxt;
 	cb->end_seq = end;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	msk->bytes_received += end - msk->rcv_nxt;
 	msk->rcv_nxt = end;
 	*fin = has_fin;
 	if (!*fin && !skb_queue_empty(&msk->ooo_queue))
@@ -341,9 +424,8 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	msk->rcv_nxt = h->seq + 1;
 	msk->rcv_wup = msk->rcv_nxt;
 	msk->copied_seq = msk->rcv_nxt;
-	msk->peer_mss = (h->opts.present & MYTCP_OPT_MSS) && h->opts.mss ?
-			h->opts.mss : 536;
-	mytcp_update_mss(sk);
+	mytcp_syn_options_rcvd(sk, &h->opts);
+	/* The window of a SYN is never scaled (RFC 7323 2.2). */
 	msk->snd_wnd = h->window;
 	msk->max_window = h->window;
 	msk->snd_wl1 = h->seq;
@@ -352,18 +434,22 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	if (ack) {
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
+		msk->retrans_start_ns = 0;
 		mytcp_clean_acked(sk, h->ack);
 		mytcp_rtx_timer_stop(sk);
 		mytcp_set_state(sk, MYTCP_ESTABLISHED);
+		mytcp_established_init(sk);
 		mytcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk->sk_state_change(sk);
 		mytcp_write_space(sk);
+		mytcp_push(sk);		/* data queued during the handshake */
 	} else {
 		/* Simultaneous open (RFC 9293 Figure 7): our SYN becomes a SYN-ACK. */
 		mytcp_set_state(sk, MYTCP_SYN_RECV);
 		msk->retransmits = 0;
-		mytcp_retransmit_head(sk, false);
+		if (skb_peek(&sk->sk_write_queue))
+			mytcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
 		mytcp_rtx_timer_arm(sk);
 	}
 discard:
@@ -389,6 +475,54 @@ discard:
 	return 0;
 }
 
+/*
+ * RFC 7323 5.3 R1: a segment whose TSval is older than TS.Recent is an
+ * old duplicate (PAWS), unless it is an RST or TS.Recent is more than
+ * 24 days old (5.5).
+ */
+static bool mytcp_paws_reject(const struct mytcp_sock *msk,
+			      const struct mytcp_hdr_view *h)
+{
+	if (!msk->tstamp_ok || !(h->opts.present & MYTCP_OPT_TS) ||
+	    (h->flags & MYTCP_FLAG_RST) || !msk->ts_recent_ns)
+		return false;
+	if ((s32)(h->opts.ts_val - msk->ts_recent) >= 0)
+		return false;
+	return ktime_get_ns() - msk->ts_recent_ns < 24ULL * 24 * 3600 * NSEC_PER_SEC;
+}
+
+/*
+ * ACK data now or later (RFC 9293 3.8.6.3, RFC 5681 4.2): at once for
+ * out-of-order data and duplicates (the duplicate ACK that asks for the
+ * gap, with SACK blocks), for data that fills a gap, in quickack mode,
+ * and when more than one full-sized segment is unacknowledged; else
+ * within delack_ms.
+ */
+static void mytcp_ack_data(struct sock *sk, const struct mytcp_hdr_view *h,
+			   bool in_order)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int delack_ms = READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_delack_ms);
+
+	if (h->payload_len) {
+		msk->data_segs_in++;
+		msk->last_data_recv_ns = ktime_get_ns();
+		if (h->payload_len > msk->rcv_mss)
+			msk->rcv_mss = min_t(u32, h->payload_len,
+					     mytcp_adv_mss(sk));
+	}
+	if (!in_order || !delack_ms || msk->quickack ||
+	    msk->rcv_nxt - msk->rcv_wup > msk->rcv_mss ||
+	    (h->flags & MYTCP_FLAG_FIN)) {
+		if (msk->quickack)
+			msk->quickack--;
+		mytcp_send_ack(sk);
+		return;
+	}
+	msk->ack_pending++;
+	mytcp_delack_timer_arm(sk);
+}
+
 /* Receive window currently offered: up to the advertised right edge. */
 static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
 {
@@ -405,7 +539,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_hdr_view h;
-	bool queued = false, fin = false;
+	bool queued = false, fin = false, had_ooo = false, in_order = false;
 	u32 seg_len;
 
 	mytcp_parse_skb(skb, &h);
@@ -424,6 +558,15 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		return mytcp_rcv_synsent(sk, skb, &h);
 	}
 
+	msk->segs_in++;
+	/* RFC 7323 5.3 R1: PAWS, before the sequence number check. */
+	if (mytcp_paws_reject(msk, &h)) {
+		MYTCP_INC_STATS(sock_net(sk), PAWSESTABREJECTED);
+		if (!(h.flags & MYTCP_FLAG_RST))
+			mytcp_send_ack(sk);
+		goto discard;
+	}
+
 	/* First: sequence number acceptable? (RFC 9293 3.10.7.4) */
 	seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
 	if (!mytcp_seq_acceptable(h.seq, seg_len, msk->rcv_nxt,
@@ -431,6 +574,13 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		if (!(h.flags & MYTCP_FLAG_RST))
 			mytcp_send_ack(sk);
 		goto discard;
+	}
+	/* RFC 7323 4.3 (2): remember the TSval of the segment we ACK next. */
+	if (msk->tstamp_ok && (h.opts.present & MYTCP_OPT_TS) &&
+	    !mytcp_seq_after(h.seq, msk->rcv_wup) &&
+	    (s32)(h.opts.ts_val - msk->ts_recent) >= 0) {
+		msk->ts_recent = h.opts.ts_val;
+		msk->ts_recent_ns = ktime_get_ns();
 	}
 
 	/* Second: RST, RFC 5961 3.2: only an exact match resets. */
@@ -465,11 +615,14 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			goto discard;
 		}
 		mytcp_set_state(sk, MYTCP_ESTABLISHED);
+		mytcp_established_init(sk);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk->sk_state_change(sk);
 	}
 	if (!mytcp_rcv_ack(sk, &h))
 		goto discard;
+	if (sk->sk_state == MYTCP_CLOSE)
+		goto discard;	/* the ACK path gave up on the connection */
 
 	switch (sk->sk_state) {
 	case MYTCP_FIN_WAIT1:
@@ -513,6 +666,8 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 				mytcp_reset(sk, 0);
 				goto discard;
 			}
+			had_ooo = !skb_queue_empty(&msk->ooo_queue);
+			in_order = !mytcp_seq_after(h.seq, msk->rcv_nxt);
 			queued = mytcp_queue_data(sk, skb, &h, &fin);
 			if (queued && !sock_flag(sk, SOCK_DEAD))
 				sk->sk_data_ready(sk);
@@ -526,12 +681,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (fin)
 		mytcp_rcv_fin(sk);
 	else if (h.payload_len || (h.flags & MYTCP_FLAG_FIN))
-		/*
-		 * Data and repeated FINs are acknowledged at once (no delayed
-		 * ACKs yet); out of order, this is the duplicate ACK that
-		 * asks for the gap.
-		 */
-		mytcp_send_ack(sk);
+		mytcp_ack_data(sk, &h, queued && in_order && !had_ooo);
 
 	if (!queued)
 		goto discard;

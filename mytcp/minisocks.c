@@ -52,6 +52,7 @@ static void mytcp_send_synack(struct mytcp_request *req)
 {
 	struct mytcp_opt_out opts = { .present = MYTCP_OPT_MSS };
 	struct mytcp_mini *m = &req->mini;
+	u16 user_mss = READ_ONCE(mytcp_sk(req->listener)->user_mss);
 	struct rtable *rt;
 	struct flowi4 fl4;
 	u32 mtu = 576;
@@ -66,7 +67,22 @@ static void mytcp_send_synack(struct mytcp_request *req)
 	}
 	opts.mss = clamp_t(u32, mtu - sizeof(struct iphdr) -
 			   sizeof(struct tcphdr), 64, 65495);
-	/* The child starts from the window this SYN-ACK offers. */
+	if (user_mss)
+		opts.mss = min(opts.mss, user_mss);
+	if (req->wscale_ok) {
+		opts.present |= MYTCP_OPT_WSCALE;
+		opts.wscale = req->rcv_wscale;
+	}
+	if (req->sack_ok)
+		opts.present |= MYTCP_OPT_SACK_PERM;
+	if (req->tstamp_ok) {
+		opts.present |= MYTCP_OPT_TS;
+		opts.ts_val = mytcp_ts_now(req->ts_offset);
+		opts.ts_ecr = req->ts_recent;
+	}
+	if (!req->retrans)
+		req->synack_ns = ktime_get_ns();
+	/* The child starts from the window this SYN-ACK offers (unscaled). */
 	req->rcv_wnd = min_t(u32, READ_ONCE(req->listener->sk_rcvbuf) / 2,
 			     U16_MAX);
 	mytcp_send_reply(mytcp_mini_net(m), NULL, m->laddr, m->raddr,
@@ -142,6 +158,21 @@ int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
 	req->snd_wnd = h->window;
 	req->peer_mss = (h->opts.present & MYTCP_OPT_MSS) && h->opts.mss ?
 			h->opts.mss : 536;
+	/* RFC 7323 2.2 / 3.2, RFC 2018 2: answer what the SYN offered. */
+	if (READ_ONCE(mn->sysctl_window_scaling) &&
+	    (h->opts.present & MYTCP_OPT_WSCALE)) {
+		req->wscale_ok = true;
+		req->snd_wscale = h->opts.wscale;
+		req->rcv_wscale = mytcp_select_wscale(listener);
+	}
+	req->sack_ok = READ_ONCE(mn->sysctl_sack) &&
+		       (h->opts.present & MYTCP_OPT_SACK_PERM);
+	if (READ_ONCE(mn->sysctl_timestamps) &&
+	    (h->opts.present & MYTCP_OPT_TS)) {
+		req->tstamp_ok = true;
+		req->ts_recent = h->opts.ts_val;
+		req->ts_offset = mytcp_ts_offset(iph->daddr, iph->saddr);
+	}
 	req->tos = iph->tos & ~INET_ECN_MASK;
 	req->oif = listener->sk_bound_dev_if;
 	sock_hold(listener);
@@ -175,7 +206,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 				       const struct mytcp_hdr_view *h)
 {
 	struct mytcp_mini *m = &req->mini;
-	struct mytcp_sock *msk;
+	struct mytcp_sock *msk, *lmsk;
 	struct inet_sock *inet;
 	struct rtable *rt;
 	struct sock *sk;
@@ -194,6 +225,16 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	/* Nothing of the listener's own state carries over. */
 	memset((char *)msk + offsetof(struct mytcp_sock, iss), 0,
 	       sizeof(*msk) - offsetof(struct mytcp_sock, iss));
+	/* ... but its socket options do, as in Linux TCP. */
+	lmsk = mytcp_sk(listener);
+	msk->nonagle = lmsk->nonagle & (MYTCP_NAGLE_OFF | MYTCP_NAGLE_CORK);
+	msk->user_mss = lmsk->user_mss;
+	msk->keepalive_idle_ms = lmsk->keepalive_idle_ms;
+	msk->keepalive_intvl_ms = lmsk->keepalive_intvl_ms;
+	msk->keepalive_probes = lmsk->keepalive_probes;
+	msk->user_timeout_ms = lmsk->user_timeout_ms;
+	msk->cc_ops = lmsk->cc_ops;
+	mytcp_cc_init(msk->cc_ops, &msk->cc);
 
 	inet->inet_daddr = m->raddr;
 	inet->inet_dport = m->rport;
@@ -210,18 +251,13 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	INIT_LIST_HEAD(&msk->accept_node);
 	INIT_HLIST_NODE(&sk->sk_bind_node);
 	skb_queue_head_init(&msk->ooo_queue);
-	msk->rcv_ratio = 128;
-	mytcp_timer_init(sk);
-	mytcp_rto_init(&msk->rto, READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
-		       USEC_PER_MSEC);
+	mytcp_conn_defaults(sk);
 
 	msk->passive = true;
 	msk->iss = req->iss;
 	msk->snd_una = req->iss + 1;
 	msk->snd_nxt = req->iss + 1;
 	msk->write_seq = req->iss + 1;
-	msk->snd_wnd = h->window;
-	msk->max_window = max_t(u32, h->window, req->snd_wnd);
 	msk->snd_wl1 = h->seq;
 	msk->snd_wl2 = h->ack;
 	msk->irs = req->irs;
@@ -230,6 +266,31 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->rcv_wnd = req->rcv_wnd;
 	msk->copied_seq = msk->rcv_nxt;
 	msk->peer_mss = req->peer_mss;
+	msk->high_seq = req->iss;
+	msk->wscale_ok = req->wscale_ok;
+	msk->snd_wscale = req->snd_wscale;
+	msk->rcv_wscale = req->rcv_wscale;
+	msk->sack_ok = req->sack_ok;
+	msk->tstamp_ok = req->tstamp_ok;
+	msk->ts_offset = req->ts_offset;
+	if (req->tstamp_ok && (h->opts.present & MYTCP_OPT_TS)) {
+		msk->ts_recent = h->opts.ts_val;
+		msk->ts_recent_ns = ktime_get_ns();
+	}
+	/* The ACK's window is scaled; the SYN's was not. */
+	msk->snd_wnd = (u32)h->window << msk->snd_wscale;
+	msk->max_window = max_t(u32, msk->snd_wnd, req->snd_wnd);
+	if (!req->retrans && req->synack_ns) {
+		struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+		u32 rtt_us = div_u64(ktime_get_ns() - req->synack_ns,
+				     NSEC_PER_USEC) ?: 1;
+
+		msk->min_rtt_us = rtt_us;
+		mytcp_rto_sample(&msk->rto, rtt_us, 1,
+				 READ_ONCE(mn->sysctl_rto_min_us),
+				 READ_ONCE(mn->sysctl_rto_max_ms) *
+				 USEC_PER_MSEC);
+	}
 
 	/*
 	 * ip_queue_xmit() takes the IP addresses of a routed socket from
@@ -240,7 +301,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 				   mytcp_proto_num, req->tos, req->oif);
 	if (!IS_ERR(rt))
 		sk_setup_caps(sk, &rt->dst);
-	msk->mss_cache = min_t(u32, msk->peer_mss, mytcp_route_mss(sk));
+	mytcp_sync_mss(sk);
 
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	msk->inuse_counted = true;
@@ -321,6 +382,7 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	mytcp_mini_release(&req->mini);
 	mytcp_inherit_port(child, listener);
 	mytcp_set_state(child, MYTCP_ESTABLISHED);
+	mytcp_established_init(child);
 
 	/* The ACK may carry data: process it as the child's first segment. */
 	mytcp_rcv_state_process(child, skb);
@@ -400,7 +462,11 @@ void mytcp_time_wait(struct sock *sk)
 		tw->mini.timer.function = mytcp_tw_timer_fn;
 		tw->snd_nxt = msk->snd_nxt;
 		tw->rcv_nxt = msk->rcv_nxt;
-		tw->rcv_wnd = min_t(u32, msk->rcv_wnd, U16_MAX);
+		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale,
+				    U16_MAX);
+		tw->tstamp_ok = msk->tstamp_ok;
+		tw->ts_recent = msk->ts_recent;
+		tw->ts_offset = msk->ts_offset;
 		tw->tos = inet->tos;
 		tw->reuse = sk->sk_reuse;
 		mytcp_bind_add_tw(tw, sk);
@@ -461,9 +527,19 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 	if ((h->flags & MYTCP_FLAG_FIN) ||
 	    MYTCP_SKB_CB(skb)->end_seq != MYTCP_SKB_CB(skb)->seq ||
 	    (h->flags & MYTCP_FLAG_SYN)) {
+		struct mytcp_opt_out opts = { };
+
+		if (tw->tstamp_ok) {
+			if ((h->opts.present & MYTCP_OPT_TS) &&
+			    (s32)(h->opts.ts_val - tw->ts_recent) > 0)
+				tw->ts_recent = h->opts.ts_val;
+			opts.present = MYTCP_OPT_TS;
+			opts.ts_val = mytcp_ts_now(tw->ts_offset);
+			opts.ts_ecr = tw->ts_recent;
+		}
 		mytcp_send_reply(net, skb, m->laddr, m->raddr, m->lport,
 				 m->rport, tw->snd_nxt, tw->rcv_nxt,
-				 MYTCP_FLAG_ACK, tw->rcv_wnd, NULL, tw->tos,
+				 MYTCP_FLAG_ACK, tw->rcv_wnd, &opts, tw->tos,
 				 inet_iif(skb));
 		if (h->flags & MYTCP_FLAG_FIN)
 			mytcp_mini_restart_timer(m, tw_ns);

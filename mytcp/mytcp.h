@@ -18,6 +18,7 @@
 #include "core/segment.h"
 #include "core/state.h"
 #include "core/rto.h"
+#include "core/cc.h"
 
 /*
  * MIB counters of /proc/net/mytcp_snmp (names in ctrl.c). Names follow
@@ -45,6 +46,12 @@ enum mytcp_mib_field {
 	MYTCP_MIB_RCVQDROP,		/* data dropped: receive buffer full */
 	MYTCP_MIB_OFOQUEUE,		/* segments held out of order */
 	MYTCP_MIB_FASTRETRANS,		/* fast retransmits (3 duplicate ACKs) */
+	MYTCP_MIB_PAWSESTABREJECTED,	/* segments dropped by PAWS */
+	MYTCP_MIB_SACKRECOVERY,		/* recoveries that used SACK */
+	MYTCP_MIB_RENORECOVERY,		/* recoveries without SACK (NewReno) */
+	MYTCP_MIB_LOSSPROBES,		/* zero-window and keepalive probes */
+	MYTCP_MIB_DELAYEDACKS,		/* ACKs sent by the delayed-ACK timer */
+	MYTCP_MIB_KEEPALIVETIMEOUTS,	/* connections given up by keepalive */
 	MYTCP_MIB_MAX
 };
 
@@ -63,9 +70,20 @@ struct mytcp_net {
 	int sysctl_tw_timeout_ms;	/* TIME-WAIT length (2 MSL) */
 	int sysctl_fin_timeout_ms;	/* orphaned FIN-WAIT-2 lifetime */
 	int sysctl_rto_initial_ms;	/* RTO before the first RTT sample */
-	int sysctl_rto_min_ms;
+	int sysctl_rto_min_us;		/* RTO floor, microseconds */
 	int sysctl_rto_max_ms;
 	int sysctl_rfc1337;		/* TIME-WAIT ignores RSTs (RFC 1337) */
+	int sysctl_window_scaling;	/* offer window scaling (RFC 7323) */
+	int sysctl_timestamps;		/* offer timestamps (RFC 7323) */
+	int sysctl_sack;		/* offer SACK (RFC 2018) */
+	int sysctl_delack_ms;		/* delayed ACK timeout, 0 = ACK at once */
+	int sysctl_keepalive_time_ms;	/* idle time before the first probe */
+	int sysctl_keepalive_intvl_ms;	/* time between probes */
+	int sysctl_keepalive_probes;	/* unanswered probes before giving up */
+	int sysctl_rmem[3];		/* receive buffer: min, default, max */
+	int sysctl_wmem[3];		/* send buffer: min, default, max */
+	/* net.mytcp.congestion_control: algorithm of new sockets */
+	const struct mytcp_cc_ops *cc_default;
 	/* RFC 5961 challenge ACKs: at most this many per second */
 	int sysctl_challenge_ack_limit;
 	/* challenge ACK token bucket */
@@ -82,8 +100,14 @@ struct mytcp_skb_cb {
 	u32 end_seq;		/* seq + SYN + payload + FIN */
 	u64 tx_ns;		/* last transmission (Karn: 0 once resent) */
 	u8 flags;		/* MYTCP_FLAG_* */
-	u8 retrans;		/* sent again by RTO recovery */
+	u8 retrans;		/* ever sent again (Karn: no RTT sample) */
+	u8 sacked;		/* MYTCP_SKB_* scoreboard marks */
 };
+
+/* Scoreboard marks of a sent segment (RFC 6675 terms) */
+#define MYTCP_SKB_SACKED	1	/* covered by a SACK block */
+#define MYTCP_SKB_LOST		2	/* deemed lost, to retransmit */
+#define MYTCP_SKB_RETRANS	4	/* retransmitted, still out */
 
 /* Room for the link, IP and TCP headers in front of queued payload. */
 #define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + 60)
@@ -128,6 +152,15 @@ struct mytcp_request {
 	u8 retrans;
 	u8 tos;
 	int oif;
+	/* Options both sides offered (RFC 7323, RFC 2018) */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool tstamp_ok;
+	u32 ts_recent;		/* the SYN's TSval */
+	u32 ts_offset;
+	u64 synack_ns;		/* first SYN-ACK sent: an RTT sample */
 };
 
 struct mytcp_bind_bucket;
@@ -139,7 +172,10 @@ struct mytcp_tw {
 	struct hlist_node bind_node;	/* on bb->tw_owners */
 	u32 snd_nxt;
 	u32 rcv_nxt;
-	u16 rcv_wnd;
+	u16 rcv_wnd;		/* window field, already scaled */
+	bool tstamp_ok;
+	u32 ts_recent;
+	u32 ts_offset;
 	u8 tos;
 	u8 reuse;			/* SO_REUSEADDR of the socket it was */
 	bool bound_any;			/* bound to INADDR_ANY */
@@ -156,7 +192,21 @@ enum {
 enum {
 	MYTCP_DEFER_RTX,
 	MYTCP_DEFER_AUX,
+	MYTCP_DEFER_DELACK,
 };
+
+/* Congestion-avoidance states: Linux's TCP_CA_* values (tcpi_ca_state). */
+enum mytcp_ca_state {
+	MYTCP_CA_OPEN = 0,
+	MYTCP_CA_DISORDER = 1,	/* duplicate ACKs or SACKs seen */
+	MYTCP_CA_RECOVERY = 3,	/* fast recovery (RFC 6582, RFC 6675) */
+	MYTCP_CA_LOSS = 4,	/* after an RTO */
+};
+
+/* msk->nonagle bits */
+#define MYTCP_NAGLE_OFF		1	/* TCP_NODELAY */
+#define MYTCP_NAGLE_CORK	2	/* TCP_CORK */
+#define MYTCP_NAGLE_PUSH	4	/* send what is queued now, once */
 
 /* A mytcp socket. struct inet_sock must stay first. */
 struct mytcp_sock {
@@ -185,18 +235,74 @@ struct mytcp_sock {
 	u16 peer_mss;		/* MSS option of the peer (536 if absent) */
 
 	struct sk_buff *send_head;	/* first never-sent skb in the write queue */
-	struct sk_buff *rtx_next;	/* next skb RTO recovery resends */
 
 	struct mytcp_rto rto;
 	u8 retransmits;		/* consecutive RTO expiries */
 	u8 dupacks;		/* duplicate ACKs in a row */
+
+	/* Options negotiated in the SYN exchange (RFC 7323, RFC 2018) */
+	u8 snd_wscale;		/* shift of the windows the peer sends */
+	u8 rcv_wscale;		/* shift of the windows we send */
+	bool wscale_ok;
+	bool tstamp_ok;
+	bool sack_ok;
+	u32 ts_recent;		/* TS.Recent (RFC 7323 4.3) */
+	u64 ts_recent_ns;	/* when TS.Recent was set, 0 = never */
+	u32 ts_offset;		/* per-connection TSval offset (RFC 7323 7.1) */
+
+	/* Congestion control and loss recovery (RFC 5681, 6582, 6675) */
+	const struct mytcp_cc_ops *cc_ops;
+	struct mytcp_cc cc;
+	u8 ca_state;		/* MYTCP_CA_*, Linux's tcpi_ca_state values */
+	u32 high_seq;		/* recovery point: SND.NXT when loss was seen */
+	u32 packets_out;	/* segments sent and not cumulatively acked */
+	u32 sacked_out;		/* ... of those SACKed (or dup-ACKed, no SACK) */
+	u32 lost_out;		/* ... marked lost */
+	u32 retrans_out;	/* ... retransmitted and not yet acked */
+	u32 min_rtt_us;		/* smallest RTT sample, 0 = none */
+	u64 last_send_ns;	/* last data segment sent (restart after idle) */
+
+	/* Delayed ACKs */
+	u32 ooo_last_seq;	/* latest out-of-order arrival: first SACK block */
+	bool cwnd_blocked;	/* the last push stopped at cwnd */
+	u32 rcvq_seq;		/* receive buffer tuning: copied_seq at ... */
+	u64 rcvq_ns;		/* ... this time */
+	u8 ack_pending;		/* in-order segments received, not yet ACKed */
+	u8 quickack;		/* segments still to ACK at once */
+	u16 rcv_mss;		/* largest payload the peer sent */
+
+	/* Socket options (level SOL_TCP) */
+	u8 nonagle;		/* MYTCP_NAGLE_* */
+	u16 user_mss;		/* TCP_MAXSEG, 0 = unset */
+	u32 keepalive_idle_ms;	/* TCP_KEEPIDLE, 0 = net.mytcp.keepalive_time_ms */
+	u32 keepalive_intvl_ms;	/* TCP_KEEPINTVL, 0 = sysctl */
+	u8 keepalive_probes;	/* TCP_KEEPCNT, 0 = sysctl */
+	u8 probes_out;		/* unanswered keepalive or window probes */
+	u32 user_timeout_ms;	/* TCP_USER_TIMEOUT, 0 = unset */
+	u64 retrans_start_ns;	/* first send of the oldest segment being resent */
+
+	/* Statistics (TCP_INFO) */
+	u64 bytes_sent;		/* payload sent, retransmissions included */
+	u64 bytes_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;
+	u32 segs_out;
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
+	u32 total_retrans;
+	u64 last_data_sent_ns;
+	u64 last_data_recv_ns;
+	u64 last_ack_recv_ns;
 	bool passive;		/* created from a listener */
 	bool fin_queued;	/* our FIN is in the write queue */
 
 	struct hrtimer rtx_timer;	/* SYN, data and FIN retransmission */
-	struct hrtimer aux_timer;	/* orphaned FIN-WAIT-2 lifetime */
+	struct hrtimer aux_timer;	/* orphaned FIN-WAIT-2 lifetime, keepalive */
+	struct hrtimer delack_timer;	/* delayed ACK */
 	bool rtx_armed;			/* stopped timers may still fire */
 	bool aux_armed;
+	bool delack_armed;
 	unsigned long deferred;		/* MYTCP_DEFER_* bits */
 
 	struct mytcp_bind_bucket *bb;	/* the local port's bind bucket */
@@ -276,6 +382,7 @@ void mytcp_dump_entries(struct net *net, struct seq_file *seq,
 extern struct proto mytcp_prot;
 extern const struct proto_ops mytcp_stream_ops;
 void mytcp_set_state(struct sock *sk, int state);
+void mytcp_conn_defaults(struct sock *sk);
 void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk, int err);
 void mytcp_child_enqueue(struct sock *listener, struct sock *child);
@@ -293,14 +400,47 @@ u32 mytcp_rcv_space(const struct sock *sk);
 int mytcp_v4_rcv(struct sk_buff *skb);
 int mytcp_v4_err(struct sk_buff *skb, u32 info);
 int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+void mytcp_syn_options_rcvd(struct sock *sk, const struct mytcp_opts *o);
+void mytcp_established_init(struct sock *sk);
+
+/* Segments in flight: RFC 6675 "pipe" (Linux's tcp_packets_in_flight). */
+static inline u32 mytcp_in_flight(const struct mytcp_sock *msk)
+{
+	s64 n = (s64)msk->packets_out - msk->sacked_out - msk->lost_out +
+		msk->retrans_out;
+
+	return n > 0 ? (u32)n : 0;
+}
+
+/* TSval clock: milliseconds (RFC 7323 5.4 allows 1 ms to 1 s a tick). */
+static inline u32 mytcp_ts_now(u32 offset)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + offset;
+}
+
+/* recovery.c */
+void mytcp_enter_loss(struct sock *sk);
+u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts);
+void mytcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_in_flight,
+			bool dupack, u32 newly_sacked);
+void mytcp_skb_unmark(struct mytcp_sock *msk, struct sk_buff *skb);
+u8 mytcp_build_sack_blocks(struct sock *sk, struct mytcp_sack_block *blk,
+			   u8 max);
 
 /* output.c */
 int mytcp_connect_send_syn(struct sock *sk);
 void mytcp_push(struct sock *sk);
+void __mytcp_push(struct sock *sk, int nonagle);
+int mytcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void mytcp_sync_mss(struct sock *sk);
+u16 mytcp_adv_mss(struct sock *sk);
+u8 mytcp_select_wscale(const struct sock *sk);
+u32 mytcp_ts_offset(__be32 saddr, __be32 daddr);
 int mytcp_send_ack(struct sock *sk);
+/* TCP_QUICKACK: @on ACKs every segment for a while, and sends a pending ACK */
+void mytcp_set_quickack(struct sock *sk, bool on);
 void mytcp_send_rst_sk(struct sock *sk);
 void mytcp_send_fin(struct sock *sk);
-int mytcp_retransmit_head(struct sock *sk, bool flight);
 int mytcp_send_window_probe(struct sock *sk);
 void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
 		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
@@ -311,7 +451,42 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u16 mytcp_route_mss(struct sock *sk);
 bool mytcp_challenge_ack_allowed(struct net *net);
 
+/* Keepalive settings of a socket: its own, or the namespace's. */
+static inline u32 mytcp_keepalive_idle_ms(const struct sock *sk)
+{
+	u32 v = READ_ONCE(mytcp_sk(sk)->keepalive_idle_ms);
+
+	return v ?: READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_keepalive_time_ms);
+}
+
+static inline u32 mytcp_keepalive_intvl_ms(const struct sock *sk)
+{
+	u32 v = READ_ONCE(mytcp_sk(sk)->keepalive_intvl_ms);
+
+	return v ?: READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_keepalive_intvl_ms);
+}
+
+static inline u32 mytcp_keepalive_probes(const struct sock *sk)
+{
+	u32 v = READ_ONCE(mytcp_sk(sk)->keepalive_probes);
+
+	return v ?: READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_keepalive_probes);
+}
+
+/* ctrl.c: switch @sk to congestion control @name; -ENOENT if unknown. */
+int mytcp_cc_set(struct sock *sk, const char *name);
+
+/* sockopt.c: level SOL_TCP and SOL_MYTCP options, TCP_INFO */
+int mytcp_setsockopt(struct sock *sk, int level, int optname,
+		     sockptr_t optval, unsigned int optlen);
+int mytcp_getsockopt(struct sock *sk, int level, int optname,
+		     char __user *optval, int __user *optlen);
+
 /* timer.c */
+void mytcp_keepalive_set(struct sock *sk, int on);	/* proto.keepalive */
+void mytcp_keepalive_reset(struct sock *sk);	/* idle time changed */
+void mytcp_delack_timer_arm(struct sock *sk);
+void mytcp_delack_timer_stop(struct sock *sk);
 void mytcp_timer_init(struct sock *sk);
 void mytcp_rtx_timer_arm(struct sock *sk);
 void mytcp_rtx_timer_stop(struct sock *sk);

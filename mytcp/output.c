@@ -28,6 +28,20 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 	return mytcp_isn_compose(hash, ktime_get_real_ns());
 }
 
+/*
+ * RFC 7323 7.1: a per-address-pair random offset to TSval, so the clock
+ * of the host cannot be read off, while PAWS across connections between
+ * the same hosts (TIME-WAIT reuse) still sees one clock.
+ */
+u32 mytcp_ts_offset(__be32 saddr, __be32 daddr)
+{
+	static siphash_aligned_key_t mytcp_ts_key;
+
+	net_get_random_once(&mytcp_ts_key, sizeof(mytcp_ts_key));
+	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
+			    &mytcp_ts_key);
+}
+
 /* Largest payload the route allows (RFC 9293 3.7.1, without IP options). */
 u16 mytcp_route_mss(struct sock *sk)
 {
@@ -38,20 +52,60 @@ u16 mytcp_route_mss(struct sock *sk)
 		       64, 65495);
 }
 
+/* The MSS option we send: the route's, clamped by TCP_MAXSEG. */
+u16 mytcp_adv_mss(struct sock *sk)
+{
+	u16 mss = mytcp_route_mss(sk);
+	u16 user = READ_ONCE(mytcp_sk(sk)->user_mss);
+
+	return user ? min(mss, user) : mss;
+}
+
+/*
+ * Payload per segment (RFC 9293 3.7.1 Eff.snd.MSS): the peer's MSS and
+ * our route, less the options every segment carries (timestamps).
+ */
+void mytcp_sync_mss(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 mss = min_t(u32, msk->peer_mss, mytcp_adv_mss(sk));
+
+	if (msk->tstamp_ok)
+		mss -= MYTCP_OPT_LEN_TS + 2;	/* aligned: NOP NOP TS */
+	msk->mss_cache = max_t(u32, mss, 48);
+}
+
+/*
+ * Our window shift (RFC 7323 2.3): the smallest that lets the window
+ * field cover the largest receive buffer this socket may grow to.
+ */
+u8 mytcp_select_wscale(const struct sock *sk)
+{
+	const struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+	u32 space = max_t(u32, READ_ONCE(mn->sysctl_rmem[2]),
+			  READ_ONCE(sk->sk_rcvbuf));
+	u8 ws = 0;
+
+	while (ws < MYTCP_MAX_WSCALE && (U16_MAX << ws) < space)
+		ws++;
+	return ws;
+}
+
 /*
  * The window to advertise, in bytes: free receive space, never pulling
- * the right edge back (RFC 9293 3.8.6), with receiver-side SWS avoidance.
- * Window scaling is not negotiated yet: at most 65535.
+ * the right edge back (RFC 9293 3.8.6), with receiver-side SWS avoidance;
+ * never scaled in a SYN (RFC 7323 2.2).
  */
-static u16 mytcp_select_window(struct sock *sk)
+static u16 mytcp_select_window(struct sock *sk, bool syn)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_rwnd_in in = {
 		.free_space = mytcp_rcv_space(sk),
-		/* The most we can offer without window scaling. */
-		.rcv_buf = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, U16_MAX),
-		.mss = msk->mss_cache,
-		.wscale = 0,
+		/* in payload bytes, as free_space; segments as they arrive */
+		.rcv_buf = ((u64)READ_ONCE(sk->sk_rcvbuf) *
+			    READ_ONCE(msk->rcv_ratio)) >> 8,
+		.mss = msk->rcv_mss,
+		.wscale = syn ? 0 : msk->rcv_wscale,
 		.rcv_nxt = msk->rcv_nxt,
 		.right_edge = msk->rcv_wup + msk->rcv_wnd,
 	};
@@ -95,6 +149,59 @@ static void mytcp_set_csum(struct sock *sk, struct sk_buff *skb, __be32 saddr,
 	}
 }
 
+/* Options of our SYN or SYN-ACK: what connect() decided to offer. */
+static void mytcp_syn_options(struct sock *sk, struct mytcp_opt_out *o)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	o->present = MYTCP_OPT_MSS;
+	o->mss = mytcp_adv_mss(sk);
+	if (msk->wscale_ok) {
+		o->present |= MYTCP_OPT_WSCALE;
+		o->wscale = msk->rcv_wscale;
+	}
+	if (msk->sack_ok)
+		o->present |= MYTCP_OPT_SACK_PERM;
+	if (msk->tstamp_ok) {
+		o->present |= MYTCP_OPT_TS;
+		o->ts_val = mytcp_ts_now(msk->ts_offset);
+		o->ts_ecr = msk->ts_recent;
+	}
+}
+
+/*
+ * Options of a synchronized segment: timestamps on every one (RFC 7323
+ * 3.2), and SACK blocks (RFC 2018) while data waits out of order, as
+ * many as fit next to @payload bytes in the route's MTU.
+ */
+static void mytcp_est_options(struct sock *sk, struct mytcp_opt_out *o,
+			      u32 payload, u8 flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int room;
+	u8 n;
+
+	o->present = 0;
+	if (msk->tstamp_ok) {
+		o->present |= MYTCP_OPT_TS;
+		o->ts_val = mytcp_ts_now(msk->ts_offset);
+		o->ts_ecr = msk->ts_recent;
+	}
+	if (!msk->sack_ok || (flags & MYTCP_FLAG_RST) ||
+	    skb_queue_empty(&msk->ooo_queue))
+		return;
+	n = mytcp_sack_blocks_fit(o);
+	room = (int)mytcp_route_mss(sk) - (int)payload -
+	       (msk->tstamp_ok ? MYTCP_OPT_LEN_TS + 2 : 0) -
+	       MYTCP_OPT_LEN_SACK_BASE - 2;
+	if (payload)
+		n = min_t(int, n, max(room, 0) / MYTCP_OPT_LEN_SACK_BLOCK);
+	if (n)
+		o->nr_sack = mytcp_build_sack_blocks(sk, o->sack, n);
+	if (o->nr_sack)
+		o->present |= MYTCP_OPT_SACK;
+}
+
 /*
  * Send @skb (a queued segment, which stays queued for retransmission, or
  * a one-off control segment) with the header filled from the socket.
@@ -121,14 +228,14 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 			return -ENOBUFS;
 	}
 
-	if (flags & MYTCP_FLAG_SYN) {
-		opts.present = MYTCP_OPT_MSS;
-		opts.mss = mytcp_route_mss(sk);
-		opt_len = mytcp_options_size(&opts);
-	}
 	/* Every segment but the first SYN carries an ACK (RFC 9293 3.10.7). */
 	if (sk->sk_state != MYTCP_SYN_SENT && !(flags & MYTCP_FLAG_RST))
 		flags |= MYTCP_FLAG_ACK;
+	if (flags & MYTCP_FLAG_SYN)
+		mytcp_syn_options(sk, &opts);
+	else
+		mytcp_est_options(sk, &opts, skb->len, flags);
+	opt_len = opts.present ? mytcp_options_size(&opts) : 0;
 
 	th = skb_push(skb, sizeof(*th) + opt_len);
 	skb_reset_transport_header(skb);
@@ -139,7 +246,7 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	th->ack_seq = (flags & MYTCP_FLAG_ACK) ? htonl(msk->rcv_nxt) : 0;
 	th->doff = (sizeof(*th) + opt_len) / 4;
 	((u8 *)th)[13] = flags;
-	th->window = htons(mytcp_select_window(sk));
+	th->window = htons(mytcp_select_window(sk, flags & MYTCP_FLAG_SYN));
 	if (opt_len)
 		mytcp_build_options((u8 *)(th + 1), opt_len, &opts);
 
@@ -151,6 +258,16 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	if (flags & MYTCP_FLAG_RST)
 		MYTCP_INC_STATS(sock_net(sk), OUTRSTS);
 	MYTCP_INC_STATS(sock_net(sk), OUTSEGS);
+	msk->segs_out++;
+	if (skb->len > sizeof(*th) + opt_len) {
+		msk->data_segs_out++;
+		msk->last_data_sent_ns = ktime_get_ns();
+	}
+	/* This segment carries the ACK a delayed ACK would have sent. */
+	if (flags & MYTCP_FLAG_ACK) {
+		msk->ack_pending = 0;
+		mytcp_delack_timer_stop(sk);
+	}
 	return ip_queue_xmit(sk, skb, &inet->cork.fl);
 }
 
@@ -194,6 +311,7 @@ static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	MYTCP_SKB_CB(buff)->flags = cb->flags;
 	MYTCP_SKB_CB(buff)->tx_ns = 0;
 	MYTCP_SKB_CB(buff)->retrans = cb->retrans;
+	MYTCP_SKB_CB(buff)->sacked = 0;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(MYTCP_FLAG_FIN | MYTCP_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
@@ -215,77 +333,153 @@ static u32 mytcp_partial_len(const struct mytcp_sock *msk, u32 usable)
 }
 
 /*
- * RTO recovery (RFC 5681 3.1, RFC 6298 5.4): after the head segment was
- * resent, the rest of what was in flight follows as the window allows,
- * instead of one segment per (backed-off) timeout.
+ * Resend one sent segment (RFC 6298 5.4, RFC 6675 NextSeg). Not beyond
+ * the peer's window, unless it is the oldest one.
  */
-static bool mytcp_push_retransmits(struct sock *sk)
+int mytcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	struct sk_buff *skb;
-	bool sent = false;
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	int err;
 
-	while ((skb = msk->rtx_next) && skb != msk->send_head) {
-		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-
-		if (skb->len && mytcp_seq_after(cb->end_seq,
-						msk->snd_una + msk->snd_wnd))
-			break;
-		cb->retrans = 1;
-		cb->tx_ns = 0;
-		if (mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC))
-			break;
-		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
-		sent = true;
-		msk->rtx_next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
+	if (cb->seq != msk->snd_una &&
+	    !mytcp_seq_before(cb->seq, msk->snd_una + msk->snd_wnd))
+		return -EAGAIN;
+	/* Karn: no RTT sample from a retransmitted segment. */
+	cb->tx_ns = 0;
+	cb->retrans = 1;
+	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	if (err)
+		return err;
+	if (!(cb->sacked & MYTCP_SKB_RETRANS)) {
+		cb->sacked |= MYTCP_SKB_RETRANS;
+		msk->retrans_out++;
 	}
-	if (msk->rtx_next == msk->send_head)
-		msk->rtx_next = NULL;
-	return sent;
+	MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
+	msk->total_retrans++;
+	msk->bytes_retrans += skb->len;
+	msk->bytes_sent += skb->len;
+	return 0;
 }
 
-/* Send every queued segment the peer's window allows (RFC 9293 3.8.6). */
-void mytcp_push(struct sock *sk)
+/*
+ * Loss recovery sends first the segments marked lost and not yet resent
+ * (RFC 6675 NextSeg rule 1), oldest first, as far as the congestion
+ * window allows. False if the window is used up.
+ */
+static bool mytcp_push_lost(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct sk_buff *skb;
-	bool sent = false;
 
-	if (msk->rtx_next) {
-		sent = mytcp_push_retransmits(sk);
-		if (msk->rtx_next)
-			goto out;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		u8 marks = MYTCP_SKB_CB(skb)->sacked;
+
+		if (skb == msk->send_head)
+			break;
+		if (!(marks & MYTCP_SKB_LOST) ||
+		    (marks & (MYTCP_SKB_RETRANS | MYTCP_SKB_SACKED)))
+			continue;
+		if (mytcp_in_flight(msk) >= msk->cc.cwnd)
+			return false;
+		if (mytcp_retransmit_skb(sk, skb))
+			break;
 	}
+	return true;
+}
+
+/*
+ * Nagle (RFC 9293 3.7.4, RFC 896): hold a short last segment while data
+ * is unacknowledged, unless TCP_NODELAY; TCP_CORK or MSG_MORE hold it
+ * even when nothing is; a FIN or an explicit push always goes.
+ */
+static bool mytcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
+			     int nonagle)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (nonagle & MYTCP_NAGLE_PUSH)
+		return false;
+	if (MYTCP_SKB_CB(skb)->flags & (MYTCP_FLAG_FIN | MYTCP_FLAG_SYN))
+		return false;
+	if (skb->len >= msk->mss_cache ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+		return false;
+	if (nonagle & MYTCP_NAGLE_CORK)
+		return true;
+	return !(nonagle & MYTCP_NAGLE_OFF) && msk->packets_out;
+}
+
+/*
+ * Send what the windows allow (RFC 9293 3.8.6): lost segments first, then
+ * new ones while the segments in flight stay below cwnd (RFC 5681) and
+ * the data fits the peer's window.
+ */
+void __mytcp_push(struct sock *sk, int nonagle)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool sent = false, window_stop = false;
+	struct sk_buff *skb;
+	u64 now;
+
+	msk->cwnd_blocked = false;
+	if (msk->lost_out > msk->retrans_out && !mytcp_push_lost(sk)) {
+		msk->cwnd_blocked = true;
+		goto out;
+	}
+	now = ktime_get_ns();
+	/* RFC 5681 4.1: restart from the initial window after an idle RTO. */
+	if (msk->send_head && !msk->packets_out && msk->last_send_ns &&
+	    now - msk->last_send_ns > (u64)mytcp_rto_us(sk) * NSEC_PER_USEC)
+		mytcp_cc_after_idle(msk->cc_ops, &msk->cc);
+
 	while ((skb = msk->send_head)) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 		u32 wnd_end = msk->snd_una + msk->snd_wnd;
 		u32 data_end = cb->end_seq - !!(cb->flags & MYTCP_FLAG_FIN);
 
+		if (mytcp_in_flight(msk) >= msk->cc.cwnd) {
+			msk->cwnd_blocked = true;
+			break;
+		}
 		/* Payload must fit the window; SYN and a bare FIN always go. */
 		if (!(cb->flags & MYTCP_FLAG_SYN) && skb->len &&
 		    mytcp_seq_after(data_end, wnd_end)) {
 			s32 usable = wnd_end - cb->seq;
 			u32 part = usable > 0 ? mytcp_partial_len(msk, usable) : 0;
 
-			if (!part || mytcp_fragment(sk, skb, part))
+			if (!part || mytcp_fragment(sk, skb, part)) {
+				window_stop = true;
 				break;
+			}
 		}
-		cb->tx_ns = cb->retrans ? 0 : ktime_get_ns();
+		if (mytcp_nagle_hold(sk, skb, nonagle))
+			break;
+		cb->tx_ns = cb->retrans ? 0 : now;
 		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
 			break;
 		msk->snd_nxt = cb->end_seq;
 		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb->next;
+		msk->packets_out++;
+		msk->bytes_sent += skb->len;
+		msk->last_send_ns = now;
 		sent = true;
 	}
 out:
+	msk->nonagle &= ~MYTCP_NAGLE_PUSH;
 	/*
 	 * Something unacknowledged needs the retransmission timer; queued
-	 * data the window holds back needs it too, as a persist timer.
+	 * data the peer's window holds back needs it too, as a persist timer.
 	 */
-	if (sent || (msk->send_head && msk->snd_una == msk->snd_nxt))
+	if ((sent && !msk->rtx_armed) ||
+	    (window_stop && msk->snd_una == msk->snd_nxt))
 		mytcp_rtx_timer_arm(sk);
+}
+
+void mytcp_push(struct sock *sk)
+{
+	__mytcp_push(sk, mytcp_sk(sk)->nonagle);
 }
 
 /* Active open: queue our SYN and send it (RFC 9293 3.10.1). */
@@ -348,6 +542,18 @@ int mytcp_send_ack(struct sock *sk)
 	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_nxt, MYTCP_FLAG_ACK);
 }
 
+/* Like Linux's quickack mode: this many segments are ACKed at once. */
+#define MYTCP_QUICKACKS		16
+
+void mytcp_set_quickack(struct sock *sk, bool on)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->quickack = on ? MYTCP_QUICKACKS : 0;
+	if (on && msk->ack_pending && mytcp_state_synchronized(sk->sk_state))
+		mytcp_send_ack(sk);
+}
+
 /* Abort: <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). */
 void mytcp_send_rst_sk(struct sock *sk)
 {
@@ -361,34 +567,6 @@ void mytcp_send_rst_sk(struct sock *sk)
 int mytcp_send_window_probe(struct sock *sk)
 {
 	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_una - 1, MYTCP_FLAG_ACK);
-}
-
-/*
- * Resend the oldest unacknowledged segment: on a fast retransmit alone,
- * after an RTO (RFC 6298 5.4) with the rest of the flight following it
- * through mytcp_push() (@flight).
- */
-int mytcp_retransmit_head(struct sock *sk, bool flight)
-{
-	struct mytcp_sock *msk = mytcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	int err;
-
-	if (!skb || skb == msk->send_head)
-		return 0;
-	/* Karn: no RTT sample from a retransmitted segment. */
-	MYTCP_SKB_CB(skb)->tx_ns = 0;
-	MYTCP_SKB_CB(skb)->retrans = 1;
-	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
-	if (!err)
-		MYTCP_INC_STATS(sock_net(sk), RETRANSSEGS);
-	if (!flight)
-		return err;
-	msk->rtx_next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-			NULL : skb->next;
-	if (msk->rtx_next == msk->send_head)
-		msk->rtx_next = NULL;
-	return err;
 }
 
 /*

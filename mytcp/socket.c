@@ -74,10 +74,15 @@ void mytcp_write_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
 
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		mytcp_wmem_free_skb(sk, skb);
-	mytcp_sk(sk)->send_head = NULL;
-	mytcp_sk(sk)->rtx_next = NULL;
+	msk->send_head = NULL;
+	msk->packets_out = 0;
+	msk->sacked_out = 0;
+	msk->lost_out = 0;
+	msk->retrans_out = 0;
 }
 
 static void mytcp_stream_write_space(struct sock *sk)
@@ -96,6 +101,21 @@ static void mytcp_stream_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* Connection state every new socket starts from (listener children too). */
+void mytcp_conn_defaults(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->rcv_ratio = 128;	/* half, until data says otherwise */
+	mytcp_timer_init(sk);
+	mytcp_rto_init(&msk->rto,
+		       READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
+		       USEC_PER_MSEC);
+	msk->mss_cache = 536;
+	msk->peer_mss = 536;
+	msk->rcv_mss = 536;
+}
+
 static int mytcp_init_sock(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
@@ -110,12 +130,12 @@ static int mytcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&msk->accept_queue);
 	INIT_LIST_HEAD(&msk->accept_node);
 	skb_queue_head_init(&msk->ooo_queue);
-	msk->rcv_ratio = 128;	/* half, until data says otherwise */
-	mytcp_timer_init(sk);
-	mytcp_rto_init(&msk->rto,
-		       READ_ONCE(mn->sysctl_rto_initial_ms) * USEC_PER_MSEC);
-	msk->mss_cache = 536;
-	msk->peer_mss = 536;
+	mytcp_conn_defaults(sk);
+	msk->cc_ops = READ_ONCE(mn->cc_default);
+	mytcp_cc_init(msk->cc_ops, &msk->cc);
+	/* net.mytcp.wmem/rmem defaults, like tcp_wmem[1]/tcp_rmem[1] */
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(mn->sysctl_wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(mn->sysctl_rmem[1]));
 	/* Lookups run under RCU: free sockets after a grace period. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_write_space = mytcp_stream_write_space;
@@ -239,6 +259,7 @@ void mytcp_abort_orphans(void)
 		/* A callback running right now must finish first. */
 		hrtimer_cancel(&mytcp_sk(sk)->rtx_timer);
 		hrtimer_cancel(&mytcp_sk(sk)->aux_timer);
+		hrtimer_cancel(&mytcp_sk(sk)->delack_timer);
 		sock_put(sk);
 	}
 }
@@ -361,6 +382,14 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	msk->retransmits = 0;
 	msk->dupacks = 0;
 	msk->passive = false;
+	msk->ca_state = MYTCP_CA_OPEN;
+	msk->ack_pending = 0;
+	msk->probes_out = 0;
+	msk->retrans_start_ns = 0;
+	msk->min_rtt_us = 0;
+	msk->last_send_ns = 0;
+	msk->rcv_mss = 536;
+	mytcp_cc_init(msk->cc_ops, &msk->cc);
 	mytcp_rto_init(&msk->rto,
 		       READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rto_initial_ms) *
 		       USEC_PER_MSEC);
@@ -372,6 +401,7 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 /* Active OPEN (RFC 9293 3.10.1): route, port, ISN, and our SYN. */
 static int mytcp_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
+	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
@@ -428,7 +458,17 @@ static int mytcp_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	msk->rcv_wnd = 0;
 	msk->retransmits = 0;
 	msk->passive = false;
-	msk->mss_cache = mytcp_route_mss(sk);
+	msk->high_seq = msk->iss;
+	/* What our SYN offers (RFC 7323, RFC 2018); the SYN-ACK decides. */
+	msk->wscale_ok = READ_ONCE(mn->sysctl_window_scaling);
+	msk->rcv_wscale = msk->wscale_ok ? mytcp_select_wscale(sk) : 0;
+	msk->snd_wscale = 0;
+	msk->sack_ok = READ_ONCE(mn->sysctl_sack);
+	msk->tstamp_ok = READ_ONCE(mn->sysctl_timestamps);
+	msk->ts_offset = mytcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
+	msk->ts_recent = 0;
+	msk->ts_recent_ns = 0;
+	msk->mss_cache = mytcp_adv_mss(sk);
 	atomic_set(&inet->inet_id, get_random_u16());
 
 	err = mytcp_connect_send_syn(sk);
@@ -519,22 +559,6 @@ struct sock *mytcp_accept_child(struct sock *sk, int flags, int *err)
 	return NULL;
 }
 
-static int mytcp_setsockopt(struct sock *sk, int level, int optname,
-			    sockptr_t optval, unsigned int optlen)
-{
-	if (level == SOL_IP)
-		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
-static int mytcp_getsockopt(struct sock *sk, int level, int optname,
-			    char __user *optval, int __user *optlen)
-{
-	if (level == SOL_IP)
-		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
 /* Readiness as Linux TCP reports it (tcp_poll), state by state. */
 static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			   poll_table *wait)
@@ -594,6 +618,7 @@ struct proto mytcp_prot = {
 	.recvmsg	= mytcp_recvmsg,
 	.backlog_rcv	= mytcp_rcv_state_process,
 	.release_cb	= mytcp_release_cb,
+	.keepalive	= mytcp_keepalive_set,
 	.unhash		= mytcp_unhash,
 	.get_port	= mytcp_get_port,
 	.setsockopt	= mytcp_setsockopt,

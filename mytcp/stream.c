@@ -122,7 +122,8 @@ wait_for_space:
 			goto do_error;
 		}
 	}
-	mytcp_push(sk);
+	/* MSG_MORE: more is coming, hold a short segment as TCP_CORK does. */
+	__mytcp_push(sk, msk->nonagle | (flags & MSG_MORE ? MYTCP_NAGLE_CORK : 0));
 	release_sock(sk);
 	return copied;
 
@@ -139,6 +140,38 @@ out_err:
 	return err;
 }
 
+/*
+ * Receive buffer autotuning (as Linux's tcp_rcv_space_adjust()): once per
+ * round trip, make room for twice what the reader took in the last one,
+ * in truesize, up to net.mytcp.rmem[2], unless SO_RCVBUF fixed the size.
+ */
+static void mytcp_rcvbuf_adjust(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u64 now = ktime_get_ns(), rtt_ns, want;
+	u32 copied;
+
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		return;
+	if (!msk->rcvq_ns) {
+		msk->rcvq_ns = now;
+		msk->rcvq_seq = msk->copied_seq;
+		return;
+	}
+	rtt_ns = (u64)max_t(u32, msk->rto.srtt_us, 100) * NSEC_PER_USEC;
+	if (now - msk->rcvq_ns < rtt_ns)
+		return;
+	copied = msk->copied_seq - msk->rcvq_seq;
+	want = ((u64)copied * 2 + 16 * msk->rcv_mss) * 256 /
+	       max_t(u32, READ_ONCE(msk->rcv_ratio), 8);
+	want = min_t(u64, want,
+		     READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rmem[2]));
+	if (want > READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, want);
+	msk->rcvq_ns = now;
+	msk->rcvq_seq = msk->copied_seq;
+}
+
 /* After the user read data: advertise the window again if it grew a lot. */
 static void mytcp_cleanup_rbuf(struct sock *sk, int copied)
 {
@@ -148,13 +181,14 @@ static void mytcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (copied <= 0 || !mytcp_state_synchronized(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
+	mytcp_rcvbuf_adjust(sk);
 	advertised = msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt;
-	space = min_t(u32, mytcp_rcv_space(sk), U16_MAX);
+	space = min_t(u32, mytcp_rcv_space(sk), U16_MAX << msk->rcv_wscale);
 	/* RFC 9293 3.8.6.2.2: an update worth sending: a segment or half. */
 	if (space > advertised &&
-	    (space - advertised >= msk->mss_cache ||
+	    (space - advertised >= msk->rcv_mss ||
 	     space - advertised >= READ_ONCE(sk->sk_rcvbuf) / 4 ||
-	     advertised < msk->mss_cache))
+	     advertised < msk->rcv_mss))
 		mytcp_send_ack(sk);
 }
 

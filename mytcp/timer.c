@@ -4,13 +4,17 @@
  *
  *   rtx_timer  retransmission of SYN, data and FIN (RFC 6298), and the
  *              persist probe while the peer's window is zero
- *   aux_timer  lifetime of an orphaned FIN-WAIT-2 connection
+ *   aux_timer  lifetime of an orphaned FIN-WAIT-2 connection, and the
+ *              keepalive timer (RFC 9293 3.8.4) of a live one
+ *   delack_timer  the delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2)
  *
+ * An idle connection without keepalive has none of them armed.
  * An armed timer holds a socket reference. A timer that fires while the
  * user owns the socket leaves its work to release_cb (a bit in
  * msk->deferred, with its own reference), as Linux TCP does.
  */
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "mytcp.h"
 
@@ -73,10 +77,92 @@ void mytcp_aux_timer_stop(struct sock *sk)
 	mytcp_timer_stop(sk, &msk->aux_timer, &msk->aux_armed);
 }
 
+/* Delayed ACK: at most delack_ms after the first unacknowledged segment. */
+void mytcp_delack_timer_arm(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int ms = READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_delack_ms);
+
+	if (msk->delack_armed)
+		return;
+	mytcp_timer_arm(sk, &msk->delack_timer, &msk->delack_armed,
+			mytcp_ms_to_ns(ms));
+}
+
+void mytcp_delack_timer_stop(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (msk->delack_armed)
+		mytcp_timer_stop(sk, &msk->delack_timer, &msk->delack_armed);
+}
+
 void mytcp_timers_stop(struct sock *sk)
 {
 	mytcp_rtx_timer_stop(sk);
 	mytcp_aux_timer_stop(sk);
+	mytcp_delack_timer_stop(sk);
+}
+
+static bool mytcp_keepalive_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				      TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2);
+}
+
+/* Time since the peer last sent us anything (its ACKs included). */
+static u64 mytcp_idle_ns(const struct sock *sk)
+{
+	u64 now = ktime_get_ns(), last = mytcp_sk(sk)->last_ack_recv_ns;
+
+	return now > last ? now - last : 0;
+}
+
+/* (Re)arm the keepalive timer for the idle time still to run. */
+void mytcp_keepalive_reset(struct sock *sk)
+{
+	u64 idle = mytcp_ms_to_ns(mytcp_keepalive_idle_ms(sk));
+	u64 elapsed = mytcp_idle_ns(sk);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !mytcp_keepalive_state(sk) ||
+	    (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+		return;
+	mytcp_sk(sk)->probes_out = 0;
+	mytcp_aux_timer_arm(sk, elapsed < idle ? idle - elapsed : 0);
+}
+
+/* proto.keepalive: SO_KEEPALIVE set or cleared (socket locked). */
+void mytcp_keepalive_set(struct sock *sk, int on)
+{
+	if (!mytcp_keepalive_state(sk))
+		return;
+	if (on) {
+		/* sock_setsockopt() sets SOCK_KEEPOPEN after this call. */
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		mytcp_keepalive_reset(sk);
+	} else if (!(sk->sk_state == MYTCP_FIN_WAIT2 &&
+		     sock_flag(sk, SOCK_DEAD))) {
+		mytcp_aux_timer_stop(sk);
+	}
+}
+
+/* The peer did not answer: RFC 9293 3.8.3 / RFC 1122 4.2.3.6 give up. */
+static void mytcp_write_timeout(struct sock *sk)
+{
+	MYTCP_INC_STATS(sock_net(sk), TIMEOUTS);
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	sk_error_report(sk);
+	mytcp_done(sk);
+}
+
+/* TCP_USER_TIMEOUT: data unacknowledged for longer than the user allows. */
+static bool mytcp_user_timeout_expired(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 ms = READ_ONCE(msk->user_timeout_ms);
+
+	return ms && msk->retrans_start_ns &&
+	       ktime_get_ns() - msk->retrans_start_ns >= mytcp_ms_to_ns(ms);
 }
 
 /* The retransmission timer expired (RFC 6298 5.4-5.7, RFC 9293 3.8.3). */
@@ -91,8 +177,18 @@ static void mytcp_rtx_timeout(struct sock *sk)
 		return;
 
 	if (msk->snd_una == msk->snd_nxt) {
-		/* Nothing in flight: a persist probe, if data waits. */
+		/*
+		 * Nothing in flight: a persist probe, if data waits. Any ACK
+		 * answers it and clears probes_out, so only a peer that stays
+		 * silent for retries2 probes is given up on (as Linux).
+		 */
 		if (msk->send_head) {
+			if (msk->probes_out >= READ_ONCE(mn->sysctl_retries2)) {
+				mytcp_write_timeout(sk);
+				return;
+			}
+			msk->probes_out++;
+			MYTCP_INC_STATS(sock_net(sk), LOSSPROBES);
 			mytcp_send_window_probe(sk);
 			mytcp_rto_backoff(&msk->rto, max_us);
 			mytcp_rtx_timer_arm(sk);
@@ -111,16 +207,21 @@ static void mytcp_rtx_timeout(struct sock *sk)
 		limit = READ_ONCE(mn->sysctl_retries2);
 		break;
 	}
-	if (msk->retransmits >= limit) {
-		MYTCP_INC_STATS(sock_net(sk), TIMEOUTS);
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-		sk_error_report(sk);
-		mytcp_done(sk);
+	if (!msk->retrans_start_ns) {
+		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+		u64 sent = head ? MYTCP_SKB_CB(head)->tx_ns : 0;
+
+		msk->retrans_start_ns = sent ?: ktime_get_ns() -
+			(u64)mytcp_rto_us(sk) * NSEC_PER_USEC;
+	}
+	if (READ_ONCE(msk->user_timeout_ms) ? mytcp_user_timeout_expired(sk) :
+					       msk->retransmits >= limit) {
+		mytcp_write_timeout(sk);
 		return;
 	}
 	msk->retransmits++;
 	mytcp_rto_backoff(&msk->rto, max_us);
-	mytcp_retransmit_head(sk, true);
+	mytcp_enter_loss(sk);
 	mytcp_rtx_timer_arm(sk);
 }
 
@@ -131,8 +232,50 @@ static void mytcp_rtx_timeout(struct sock *sk)
  */
 static void mytcp_aux_timeout(struct sock *sk)
 {
-	if (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u64 idle, elapsed;
+
+	if (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		mytcp_done(sk);
+		return;
+	}
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !mytcp_keepalive_state(sk))
+		return;
+	/* Data in flight or waiting: the retransmission timer watches. */
+	if (msk->packets_out || msk->send_head) {
+		mytcp_keepalive_reset(sk);
+		return;
+	}
+	idle = mytcp_ms_to_ns(mytcp_keepalive_idle_ms(sk));
+	elapsed = mytcp_idle_ns(sk);
+	if (elapsed < idle) {
+		/* Heard from the peer since: wait the rest of the idle time. */
+		mytcp_aux_timer_arm(sk, idle - elapsed);
+		return;
+	}
+	/* RFC 1122 4.2.3.6; TCP_USER_TIMEOUT bounds it too, as in Linux. */
+	if ((READ_ONCE(msk->user_timeout_ms) && msk->probes_out &&
+	     elapsed >= mytcp_ms_to_ns(msk->user_timeout_ms)) ||
+	    (!READ_ONCE(msk->user_timeout_ms) &&
+	     msk->probes_out >= mytcp_keepalive_probes(sk))) {
+		MYTCP_INC_STATS(sock_net(sk), KEEPALIVETIMEOUTS);
+		mytcp_send_rst_sk(sk);
+		mytcp_write_timeout(sk);
+		return;
+	}
+	/* A keepalive probe: SEG.SEQ = SND.NXT - 1 draws an ACK. */
+	if (!mytcp_send_window_probe(sk))
+		msk->probes_out++;
+	mytcp_aux_timer_arm(sk, mytcp_ms_to_ns(mytcp_keepalive_intvl_ms(sk)));
+}
+
+/* The delayed ACK is due (RFC 9293 3.8.6.3: at most 0.5 s). */
+static void mytcp_delack_timeout(struct sock *sk)
+{
+	if (mytcp_sk(sk)->ack_pending && mytcp_state_synchronized(sk->sk_state)) {
+		MYTCP_INC_STATS(sock_net(sk), DELAYEDACKS);
+		mytcp_send_ack(sk);
+	}
 }
 
 static void mytcp_timer_fire(struct sock *sk, struct hrtimer *t, bool *armed,
@@ -164,6 +307,16 @@ static enum hrtimer_restart mytcp_rtx_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static enum hrtimer_restart mytcp_delack_timer_fn(struct hrtimer *t)
+{
+	struct mytcp_sock *msk = container_of(t, struct mytcp_sock,
+					      delack_timer);
+
+	mytcp_timer_fire(&msk->inet.sk, t, &msk->delack_armed,
+			 MYTCP_DEFER_DELACK, mytcp_delack_timeout);
+	return HRTIMER_NORESTART;
+}
+
 static enum hrtimer_restart mytcp_aux_timer_fn(struct hrtimer *t)
 {
 	struct mytcp_sock *msk = container_of(t, struct mytcp_sock, aux_timer);
@@ -192,6 +345,14 @@ void mytcp_release_cb(struct sock *sk)
 		}
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(MYTCP_DEFER_DELACK, &msk->deferred)) {
+		if (msk->delack_armed &&
+		    !hrtimer_is_queued(&msk->delack_timer)) {
+			msk->delack_armed = false;
+			mytcp_delack_timeout(sk);
+		}
+		__sock_put(sk);
+	}
 }
 
 void mytcp_timer_init(struct sock *sk)
@@ -202,4 +363,7 @@ void mytcp_timer_init(struct sock *sk)
 	msk->rtx_timer.function = mytcp_rtx_timer_fn;
 	hrtimer_init(&msk->aux_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	msk->aux_timer.function = mytcp_aux_timer_fn;
+	hrtimer_init(&msk->delack_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_SOFT);
+	msk->delack_timer.function = mytcp_delack_timer_fn;
 }

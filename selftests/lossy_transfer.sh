@@ -12,7 +12,7 @@ mytcp_loaded || mytcp_load || { fail "insmod"; exit $ret; }
 modprobe sch_netem 2>/dev/null
 
 ns_create mytcp-lossy
-ip netns exec mytcp-lossy sysctl -qw net.mytcp.rto_min_ms=50
+ip netns exec mytcp-lossy sysctl -qw net.mytcp.rto_min_us=50000
 ip netns exec mytcp-lossy tc qdisc add dev lo root netem delay 5ms \
 	reorder 25% 50% loss 2% || { fail "netem"; exit $ret; }
 

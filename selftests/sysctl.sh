@@ -9,6 +9,7 @@ require_ko
 mytcp_loaded || mytcp_load || { fail "insmod"; exit $ret; }
 
 dir=/proc/sys/net/mytcp
+MYTCP_DEFAULT_CC=${MYTCP_DEFAULT_CC:-cubic}
 # name default lowest highest (Documentation/sysctl.rst)
 table="enabled 1 0 1
 syn_retries 6 1 127
@@ -17,10 +18,17 @@ retries2 15 1 127
 tw_timeout_ms 60000 1 600000
 fin_timeout_ms 60000 1 600000
 rto_initial_ms 1000 1 120000
-rto_min_ms 200 1 120000
+rto_min_us 200000 1 120000000
 rto_max_ms 120000 1 120000
 challenge_ack_limit 1000 0 2147483647
-rfc1337 1 0 1"
+rfc1337 1 0 1
+window_scaling 1 0 1
+timestamps 1 0 1
+sack 1 0 1
+delack_ms 40 0 1000
+keepalive_time_ms 7200000 1 32767000
+keepalive_intvl_ms 75000 1 32767000
+keepalive_probes 9 1 127"
 
 ns_create mytcp-sysctl
 
@@ -55,6 +63,36 @@ while read -r name def lo hi; do
 	echo "$def" >"$f"
 	log "ok: $name (default $def, range $lo-$hi)"
 done <<<"$table"
+
+# Buffer triples "min default max" like tcp_rmem/tcp_wmem: each value in
+# 4096..1 GiB, in order, or the write is refused and changes nothing.
+for name in "rmem 4096 131072 6291456" "wmem 4096 16384 4194304"; do
+	set -- $name
+	f=$dir/$1
+	[ -w "$f" ] || { fail "$f missing"; continue; }
+	[ "$(cat "$f" | tr -s '\t ' ' ')" = "$2 $3 $4" ] ||
+		fail "$1 default '$(cat "$f")', documented '$2 $3 $4'"
+	write_refused "$f" "8192 4096 16384"
+	write_refused "$f" "4096 8192 4095"
+	write_refused "$f" "4095 8192 16384"
+	write_refused "$f" "4096 8192 1073741825"
+	echo "4096 8192 1073741824" >"$f" || fail "$1 refused an ordered triple"
+	echo "$2 $3 $4" >"$f"
+	log "ok: $1"
+done
+
+# Congestion control: a known name, else EINVAL; the list is read only.
+f=$dir/congestion_control
+avail=$(cat $dir/available_congestion_control)
+log "available: $avail"
+[ "$(cat "$f")" = "$MYTCP_DEFAULT_CC" ] ||
+	fail "congestion_control default $(cat "$f"), documented $MYTCP_DEFAULT_CC"
+for cc in $avail; do
+	echo "$cc" >"$f" && [ "$(cat "$f")" = "$cc" ] || fail "cannot select $cc"
+done
+write_refused "$f" "nosuchcc"
+write_refused "$dir/available_congestion_control" "reno"
+echo "$MYTCP_DEFAULT_CC" >"$f"
 
 ns_cleanup
 exit $ret

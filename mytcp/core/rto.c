@@ -50,3 +50,15 @@ u32 mytcp_rto_backoff(struct mytcp_rto *e, u32 max_us)
 		e->backoff++;
 	return e->rto_us;
 }
+
+void mytcp_rto_unbackoff(struct mytcp_rto *e, u32 min_us, u32 max_us)
+{
+	u64 rto;
+
+	if (!e->has_sample || !e->backoff)
+		return;
+	rto = (u64)e->srtt_us + mytcp_max_u64(1, (u64)e->rttvar_us * 4);
+	rto = mytcp_max_u64(rto, min_us);
+	e->rto_us = (u32)mytcp_min_u64(rto, max_us);
+	e->backoff = 0;
+}

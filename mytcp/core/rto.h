@@ -55,6 +55,13 @@ void mytcp_rto_sample(struct mytcp_rto *e, u32 rtt_us, u32 granularity_us,
  */
 u32 mytcp_rto_backoff(struct mytcp_rto *e, u32 max_us);
 
+/*
+ * mytcp_rto_unbackoff - the peer answered (e.g. a window probe): drop the
+ * backoff and recompute the RTO from SRTT/RTTVAR, clamped to
+ * [@min_us, @max_us]. Without an RTT sample nothing changes.
+ */
+void mytcp_rto_unbackoff(struct mytcp_rto *e, u32 min_us, u32 max_us);
+
 /* The RTO to arm the retransmission timer with, in microseconds. */
 static inline u32 mytcp_rto_current(const struct mytcp_rto *e)
 {

@@ -188,3 +188,31 @@ TEST(rto_syn_loss_reinit)
 	EXPECT_EQ(mytcp_rto_current(&e), 3 * SEC);
 	EXPECT_EQ(e.backoff, 0);
 }
+
+TEST(rto_unbackoff_recomputes_from_srtt)
+{
+	struct mytcp_rto e;
+
+	mytcp_rto_init(&e, SEC);
+	mytcp_rto_unbackoff(&e, 200 * MS, 120 * SEC);	/* no sample: no-op */
+	EXPECT_EQ(mytcp_rto_current(&e), SEC);
+	mytcp_rto_sample(&e, 100 * MS, 1, 200 * MS, 120 * SEC);
+	mytcp_rto_backoff(&e, 120 * SEC);
+	mytcp_rto_backoff(&e, 120 * SEC);
+	EXPECT_EQ(mytcp_rto_current(&e), 1200 * MS);
+	mytcp_rto_unbackoff(&e, 200 * MS, 120 * SEC);
+	EXPECT_EQ(mytcp_rto_current(&e), 300 * MS);
+	EXPECT_EQ(e.backoff, 0);
+}
+
+TEST(rto_sub_millisecond_floor)
+{
+	struct mytcp_rto e;
+
+	/* A 1 us clock and a 50 us floor: RTOs far below a jiffy work. */
+	mytcp_rto_init(&e, SEC);
+	mytcp_rto_sample(&e, 20, 1, 50, 120 * SEC);
+	EXPECT_EQ(mytcp_rto_current(&e), 60);	/* 20 + 4 * 10 */
+	mytcp_rto_sample(&e, 20, 1, 50, 120 * SEC);
+	EXPECT_EQ(mytcp_rto_current(&e), 50);	/* floored */
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: loss detection and recovery — the SACK scoreboard (RFC 2018,
+ * RFC 6675), NewReno fast recovery without SACK (RFC 6582), the RTO's
+ * loss state (RFC 5681 3.1, RFC 6298 5), and the congestion-control
+ * events they cause (core/cc.c). Also the SACK blocks we send.
+ *
+ * Every sent segment (one skb) carries scoreboard marks in its cb:
+ * SACKED, LOST (to be resent) and RETRANS (resent, still out). The
+ * counts packets_out, sacked_out, lost_out and retrans_out follow them,
+ * and "pipe" (mytcp_in_flight()) is packets_out - sacked_out - lost_out
+ * + retrans_out, as in RFC 6675 and Linux. Without SACK, each duplicate
+ * ACK counts as one segment that left the network (sacked_out), which is
+ * NewReno's window inflation in other words.
+ */
+#include <linux/skbuff.h>
+#include <net/sock.h>
+
+#include "mytcp.h"
+
+#define MYTCP_DUPTHRESH		3	/* RFC 5681 3.2, RFC 6675 2 */
+
+/* A segment leaves the scoreboard (acknowledged, or the queue is purged). */
+void mytcp_skb_unmark(struct mytcp_sock *msk, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (cb->sacked & MYTCP_SKB_SACKED)
+		msk->sacked_out--;
+	if (cb->sacked & MYTCP_SKB_LOST)
+		msk->lost_out--;
+	if (cb->sacked & MYTCP_SKB_RETRANS)
+		msk->retrans_out--;
+	cb->sacked = 0;
+}
+
+static void mytcp_mark_lost(struct mytcp_sock *msk, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (!(cb->sacked & (MYTCP_SKB_LOST | MYTCP_SKB_SACKED))) {
+		cb->sacked |= MYTCP_SKB_LOST;
+		msk->lost_out++;
+	}
+}
+
+/* The oldest sent segment, or NULL. */
+static struct sk_buff *mytcp_rtx_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	return skb && skb != mytcp_sk(sk)->send_head ? skb : NULL;
+}
+
+/*
+ * Mark the SACK blocks of an arriving ACK on the scoreboard (RFC 2018 5,
+ * RFC 6675 5 "Update()"). Blocks outside (SND.UNA, SND.NXT] - D-SACKs
+ * and junk - are ignored; a segment counts as SACKed only when a block
+ * covers it whole. Returns how many segments were newly SACKed.
+ */
+u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+	u32 newly = 0;
+	int i;
+
+	if (!(opts->present & MYTCP_OPT_SACK) || !msk->sack_ok)
+		return 0;
+	for (i = 0; i < opts->nr_sack; i++) {
+		u32 left = opts->sack[i].left, right = opts->sack[i].right;
+
+		if (!mytcp_seq_before(left, right) ||
+		    !mytcp_seq_after(left, msk->snd_una) ||
+		    mytcp_seq_after(right, msk->snd_nxt))
+			continue;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+			if (skb == msk->send_head ||
+			    !mytcp_seq_before(cb->seq, right))
+				break;
+			if (mytcp_seq_before(cb->seq, left) ||
+			    mytcp_seq_after(cb->end_seq, right) ||
+			    (cb->sacked & MYTCP_SKB_SACKED))
+				continue;
+			if (cb->sacked & MYTCP_SKB_LOST)
+				msk->lost_out--;
+			if (cb->sacked & MYTCP_SKB_RETRANS)
+				msk->retrans_out--;
+			cb->sacked = MYTCP_SKB_SACKED;
+			msk->sacked_out++;
+			newly++;
+		}
+	}
+	return newly;
+}
+
+/*
+ * RFC 6675 IsLost(): a segment not SACKed with at least DupThresh SACKed
+ * segments above it is lost. Segments already resent are left to the
+ * RTO (no RACK here).
+ */
+static void mytcp_sack_mark_lost(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+	u32 above = 0;
+
+	if (!msk->sack_ok || msk->sacked_out < MYTCP_DUPTHRESH)
+		return;
+	skb_queue_reverse_walk(&sk->sk_write_queue, skb) {
+		u8 marks = MYTCP_SKB_CB(skb)->sacked;
+
+		if (!mytcp_seq_before(MYTCP_SKB_CB(skb)->seq, msk->snd_nxt))
+			continue;	/* not sent yet */
+		if (marks & MYTCP_SKB_SACKED)
+			above++;
+		else if (above >= MYTCP_DUPTHRESH &&
+			 !(marks & (MYTCP_SKB_LOST | MYTCP_SKB_RETRANS)))
+			mytcp_mark_lost(msk, skb);
+		else if (marks & MYTCP_SKB_LOST && above >= MYTCP_DUPTHRESH)
+			break;	/* everything below was marked before */
+	}
+}
+
+/* NewReno without SACK: an ACK for @acked segments ends that many "dup ACKs". */
+static void mytcp_reno_remove_sacks(struct mytcp_sock *msk, u32 acked)
+{
+	if (msk->sack_ok || !acked)
+		return;
+	msk->sacked_out -= min(acked - 1, msk->sacked_out);
+}
+
+static void mytcp_reno_add_sack(struct mytcp_sock *msk)
+{
+	if (!msk->sack_ok && msk->sacked_out + 1 < msk->packets_out)
+		msk->sacked_out++;
+}
+
+/*
+ * Fast retransmit (RFC 5681 3.2, RFC 6675 5 (4)): note the recovery
+ * point, cut the window, and resend the oldest segment at once.
+ */
+static void mytcp_enter_recovery(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *head = mytcp_rtx_head(sk);
+
+	MYTCP_INC_STATS(sock_net(sk), FASTRETRANS);
+	if (msk->sack_ok)
+		MYTCP_INC_STATS(sock_net(sk), SACKRECOVERY);
+	else
+		MYTCP_INC_STATS(sock_net(sk), RENORECOVERY);
+	msk->high_seq = msk->snd_nxt;
+	mytcp_cc_enter_recovery(msk->cc_ops, &msk->cc, msk->packets_out);
+	msk->ca_state = MYTCP_CA_RECOVERY;
+	if (head && !(MYTCP_SKB_CB(head)->sacked & MYTCP_SKB_RETRANS)) {
+		mytcp_mark_lost(msk, head);
+		mytcp_retransmit_skb(sk, head);
+	}
+}
+
+/*
+ * The loss state after an RTO (RFC 5681 3.1, RFC 6298 5.5): the window
+ * falls to one segment, every segment not SACKed is deemed lost and is
+ * resent as slow start opens the window again. ssthresh is cut once per
+ * episode, not again on each backoff.
+ */
+void mytcp_enter_loss(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (msk->ca_state != MYTCP_CA_LOSS)
+		mytcp_cc_on_rto(msk->cc_ops, &msk->cc, msk->packets_out);
+	else
+		msk->cc.cwnd = 1;
+	msk->retrans_out = 0;
+	msk->lost_out = 0;
+	if (!msk->sack_ok)
+		msk->sacked_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (skb == msk->send_head)
+			break;
+		cb->sacked &= MYTCP_SKB_SACKED;
+		mytcp_mark_lost(msk, skb);
+	}
+	msk->high_seq = msk->snd_nxt;
+	msk->ca_state = MYTCP_CA_LOSS;
+	msk->dupacks = 0;
+	mytcp_push(sk);
+}
+
+/*
+ * After an ACK was processed: leave recovery when it covers the recovery
+ * point, resend after partial ACKs (RFC 6582 3.2 (5)), detect new loss,
+ * and let the congestion window grow outside fast recovery.
+ */
+void mytcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_in_flight,
+			bool dupack, u32 newly_sacked)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *head;
+
+	if (dupack)
+		mytcp_reno_add_sack(msk);
+	else
+		mytcp_reno_remove_sacks(msk, acked);
+
+	switch (msk->ca_state) {
+	case MYTCP_CA_RECOVERY:
+		if (!mytcp_seq_before(msk->snd_una, msk->high_seq)) {
+			if (!msk->sack_ok)
+				msk->sacked_out = 0;
+			mytcp_cc_exit_recovery(msk->cc_ops, &msk->cc,
+					       mytcp_in_flight(msk));
+			msk->ca_state = MYTCP_CA_OPEN;
+			msk->dupacks = 0;
+		} else if (acked && !msk->sack_ok) {
+			/* Partial ACK: the next hole is lost too. */
+			head = mytcp_rtx_head(sk);
+			if (head && !(MYTCP_SKB_CB(head)->sacked &
+				      MYTCP_SKB_RETRANS)) {
+				mytcp_mark_lost(msk, head);
+				mytcp_retransmit_skb(sk, head);
+			}
+		}
+		break;
+	case MYTCP_CA_LOSS:
+		if (!mytcp_seq_before(msk->snd_una, msk->high_seq)) {
+			msk->ca_state = MYTCP_CA_OPEN;
+			msk->dupacks = 0;
+		}
+		break;
+	}
+
+	if (newly_sacked)
+		mytcp_sack_mark_lost(sk);
+
+	if (msk->ca_state == MYTCP_CA_OPEN ||
+	    msk->ca_state == MYTCP_CA_DISORDER) {
+		/*
+		 * RFC 6582 3.2 (2): no second reduction for losses of the
+		 * window already recovered from (high_seq).
+		 */
+		if ((msk->dupacks >= MYTCP_DUPTHRESH || msk->lost_out) &&
+		    mytcp_seq_after(msk->snd_una, msk->high_seq) &&
+		    msk->packets_out) {
+			mytcp_enter_recovery(sk);
+		} else {
+			msk->ca_state = msk->dupacks || msk->sacked_out ?
+					MYTCP_CA_DISORDER : MYTCP_CA_OPEN;
+		}
+	}
+
+	if (acked && msk->ca_state != MYTCP_CA_RECOVERY) {
+		struct mytcp_cc_ack ack = {
+			.acked = acked,
+			.in_flight = prior_in_flight,
+			.now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC),
+			.rtt_us = 0,
+			.min_rtt_us = msk->min_rtt_us,
+			.cwnd_limited = msk->cwnd_blocked ||
+					prior_in_flight >= msk->cc.cwnd ||
+					(mytcp_cc_in_slow_start(&msk->cc) &&
+					 prior_in_flight * 2 >= msk->cc.cwnd),
+		};
+
+		mytcp_cc_on_ack(msk->cc_ops, &msk->cc, &ack);
+	}
+}
+
+/*
+ * The SACK blocks we send (RFC 2018 4): the out-of-order data we hold,
+ * merged into ranges; the first block holds the latest arrival, the
+ * rest follow in sequence order. Returns the number written (<= @max).
+ */
+u8 mytcp_build_sack_blocks(struct sock *sk, struct mytcp_sack_block *blk,
+			   u8 max)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_sack_block others[MYTCP_MAX_SACK], latest = { 0, 0 };
+	struct mytcp_sack_block cur = { 0, 0 };
+	bool found = false, open = false;
+	u8 n_others = 0, n = 0, i;
+	struct sk_buff *skb;
+
+	max = min_t(u8, max, MYTCP_MAX_SACK);
+	skb_queue_walk(&msk->ooo_queue, skb) {
+		const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+		bool last = skb_queue_is_last(&msk->ooo_queue, skb);
+
+		if (open && !mytcp_seq_after(cb->seq, cur.right)) {
+			if (mytcp_seq_after(cb->end_seq, cur.right))
+				cur.right = cb->end_seq;
+		} else {
+			cur.left = cb->seq;
+			cur.right = cb->end_seq;
+			open = true;
+		}
+		/* A range ends where the next segment leaves a gap. */
+		if (!last && !mytcp_seq_after(MYTCP_SKB_CB(skb->next)->seq,
+					      cur.right))
+			continue;
+		if (!found && !mytcp_seq_before(msk->ooo_last_seq, cur.left) &&
+		    mytcp_seq_before(msk->ooo_last_seq, cur.right)) {
+			latest = cur;
+			found = true;
+		} else if (n_others < max) {
+			others[n_others++] = cur;
+		}
+		open = false;
+	}
+	if (found)
+		blk[n++] = latest;
+	for (i = 0; i < n_others && n < max; i++)
+		blk[n++] = others[i];
+	return n;
+}
