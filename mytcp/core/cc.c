@@ -77,7 +77,7 @@ void mytcp_cc_enter_recovery(const struct mytcp_cc_ops *ops,
 void mytcp_cc_exit_recovery(const struct mytcp_cc_ops *ops,
 			    struct mytcp_cc *cc, u32 in_flight)
 {
-	u32 w = mytcp_min_u32(cc->ssthresh, in_flight + 1);
+	u32 w = (u32)mytcp_min_u64(cc->ssthresh, (u64)in_flight + 1);
 
 	cc->cwnd = mytcp_max_u32(w, 1);
 	cc->cwnd_cnt = 0;
@@ -103,7 +103,7 @@ void mytcp_cc_after_idle(const struct mytcp_cc_ops *ops, struct mytcp_cc *cc)
 
 u32 mytcp_cc_slow_start(struct mytcp_cc *cc, u32 acked)
 {
-	u32 cwnd = mytcp_min_u32(cc->cwnd + acked, cc->ssthresh);
+	u32 cwnd = (u32)mytcp_min_u64((u64)cc->cwnd + acked, cc->ssthresh);
 
 	acked -= cwnd - cc->cwnd;
 	cc->cwnd = cwnd;
