@@ -209,7 +209,7 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_wmem[0] = 4096;
 	mn->sysctl_wmem[1] = 16384;
 	mn->sysctl_wmem[2] = 4194304;
-	mn->cc_default = &mytcp_cc_reno;
+	mn->cc_default = &mytcp_cc_cubic;	/* Linux's default too */
 	spin_lock_init(&mn->challenge_lock);
 	mn->challenge_stamp = jiffies;
 }

@@ -9,6 +9,7 @@
 
 static const struct mytcp_cc_ops *const mytcp_cc_all[] = {
 	&mytcp_cc_reno,
+	&mytcp_cc_cubic,
 };
 
 const struct mytcp_cc_ops *mytcp_cc_find(const char *name)
@@ -76,7 +77,9 @@ void mytcp_cc_enter_recovery(const struct mytcp_cc_ops *ops,
 void mytcp_cc_exit_recovery(const struct mytcp_cc_ops *ops,
 			    struct mytcp_cc *cc, u32 in_flight)
 {
-	u32 w = mytcp_min_u32(cc->ssthresh, in_flight + 1);
+	/* RFC 6582 3.2 (3): min(ssthresh, max(FlightSize, SMSS) + SMSS) */
+	u32 w = (u32)mytcp_min_u64(cc->ssthresh,
+				   (u64)mytcp_max_u32(in_flight, 1) + 1);
 
 	cc->cwnd = mytcp_max_u32(w, 1);
 	cc->cwnd_cnt = 0;
@@ -102,7 +105,7 @@ void mytcp_cc_after_idle(const struct mytcp_cc_ops *ops, struct mytcp_cc *cc)
 
 u32 mytcp_cc_slow_start(struct mytcp_cc *cc, u32 acked)
 {
-	u32 cwnd = mytcp_min_u32(cc->cwnd + acked, cc->ssthresh);
+	u32 cwnd = (u32)mytcp_min_u64((u64)cc->cwnd + acked, cc->ssthresh);
 
 	acked -= cwnd - cc->cwnd;
 	cc->cwnd = cwnd;

@@ -24,15 +24,20 @@
 #define MYTCP_CC_MIN_SSTHRESH	2	/* RFC 5681 (4): at least 2 SMSS */
 #define MYTCP_CC_INFINITE_SSTHRESH 0x7fffffffU
 
-/* CUBIC's own state (RFC 9438 4). Times in microseconds. */
+/*
+ * CUBIC's own state (RFC 9438 4). Windows inside the cubic formula are
+ * segments << 10; a W_max of 0 means "none", so the next epoch starts
+ * with K = 0 at cwnd (RFC 9438 4.8).
+ */
 struct mytcp_cubic {
-	u32 w_max;		/* window before the last reduction, segments << 10 */
-	u32 w_last_max;		/* w_max of the reduction before (fast convergence) */
-	u32 k_us;		/* time to climb back to w_max from the epoch */
-	u32 origin;		/* the window the cubic curve heads for, segments */
-	u64 epoch_us;		/* start of this congestion-avoidance epoch, 0 = none */
-	u32 w_est;		/* Reno-friendly estimate, segments << 10 */
-	u32 ack_cnt;		/* segments acked in this epoch, for w_est */
+	u64 epoch_us;		/* start of this congestion-avoidance epoch */
+	u32 w_max;		/* W_max (4.2, 4.7), segments << 10 */
+	u32 k_ms;		/* K (4.2): ms from the epoch start to W_max */
+	u32 cwnd_prior;		/* cwnd before the last reduction (4.6) */
+	u32 w_est;		/* W_est (4.3), whole segments */
+	u32 w_est_frac;		/* W_est fraction, 1/(17 * cwnd) segments */
+	u32 cwnd_frac;		/* growth towards cwnd + 1, 1/(cwnd << 10) */
+	bool in_epoch;		/* epoch_us, k_ms and w_est are valid */
 };
 
 struct mytcp_cc {
@@ -100,7 +105,10 @@ void mytcp_cc_on_rto(const struct mytcp_cc_ops *ops, struct mytcp_cc *cc,
 /* Restart after idle (RFC 5681 4.1): cwnd = min(cwnd, initial), epoch reset. */
 void mytcp_cc_after_idle(const struct mytcp_cc_ops *ops, struct mytcp_cc *cc);
 
-/* Slow start helper (RFC 5681 3.1): grow by @acked up to ssthresh; returns the acked segments left over. */
+/*
+ * Slow start helper (RFC 5681 3.1): grow by @acked up to ssthresh; returns
+ * the acked segments left over.
+ */
 u32 mytcp_cc_slow_start(struct mytcp_cc *cc, u32 acked);
 
 /* Additive increase: cwnd += 1 for every @w segments acked. */

@@ -6,19 +6,8 @@
  * are rebuilt with mytcp_build_options() and parsed again, and the two
  * parses must agree.  On failure the reason must be the right one.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "core/segment.h"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 #define PARSE_ONLY_BITS	(MYTCP_OPT_EOL | MYTCP_OPT_UNKNOWN |		\
 			 MYTCP_OPT_WSCALE_CLAMPED)

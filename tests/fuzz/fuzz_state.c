@@ -8,19 +8,8 @@
  * events must leave the state alone, and a few global rules of RFC 9293
  * must hold.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "core/state.h"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static void check_step(enum mytcp_state s, enum mytcp_event ev, bool passive,
 		       enum mytcp_state next, bool valid)

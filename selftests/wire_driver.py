@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Connections for selftests/options_wire.sh, run inside its namespace.
+
+  wire_driver.py PROTO xfer BYTES   send BYTES one way over loopback,
+                                    checked by SHA-256
+  wire_driver.py PROTO lone         20 one-byte round trips, then one
+                                    byte nobody answers (its ACK is a
+                                    delayed ACK), then close
+  wire_driver.py PROTO rto          after 20 round trips, drop every
+                                    arriving segment of PROTO for 300 ms
+                                    while one write waits for its ACK;
+                                    print the retransmissions counted
+
+Prints "ok ..." on success; exits 1 on any error.
+"""
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+
+def counter(name):
+    with open("/proc/net/mytcp_snmp") as f:
+        names, values = f.readline().split(), f.readline().split()
+    return int(values[names.index(name)])
+
+
+def pair(proto):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+    c.settimeout(30)
+    c.connect(ls.getsockname())
+    s, _ = ls.accept()
+    s.settimeout(30)
+    ls.close()
+    return c, s
+
+
+def round_trips(c, s, n):
+    for _ in range(n):
+        c.sendall(b"q")
+        assert s.recv(1) == b"q"
+        s.sendall(b"a")
+        assert c.recv(1) == b"a"
+
+
+def xfer(proto, total):
+    c, s = pair(proto)
+    data = os.urandom(total)
+    t = threading.Thread(target=lambda: (c.sendall(data), c.shutdown(socket.SHUT_WR)))
+    t.start()
+    h, n = hashlib.sha256(), 0
+    while True:
+        b = s.recv(1 << 16)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    t.join(30)
+    if n != total or h.digest() != hashlib.sha256(data).digest():
+        sys.exit("corrupt or incomplete: %d of %d bytes" % (n, total))
+    c.close()
+    s.close()
+    print("ok %d bytes" % total)
+
+
+def lone(proto):
+    c, s = pair(proto)
+    round_trips(c, s, 20)
+    c.sendall(b"x")
+    assert s.recv(1) == b"x"
+    time.sleep(0.5)
+    c.close()
+    s.close()
+    print("ok")
+
+
+def rto(proto):
+    c, s = pair(proto)
+    round_trips(c, s, 20)
+    tc = ["tc", "filter", "add", "dev", "lo", "ingress", "protocol", "ip",
+          "prio", "1", "u32", "match", "ip", "protocol", str(proto), "0xff",
+          "action", "drop"]
+    subprocess.run(["tc", "qdisc", "add", "dev", "lo", "clsact"], check=True)
+    before = counter("RetransSegs")
+    subprocess.run(tc, check=True)
+    c.sendall(b"r" * 1000)
+    time.sleep(0.3)
+    retrans = counter("RetransSegs") - before
+    subprocess.run(["tc", "qdisc", "del", "dev", "lo", "clsact"], check=True)
+    got = b""
+    while len(got) < 1000:
+        got += s.recv(1000 - len(got))
+    c.close()
+    s.close()
+    print("ok %d" % retrans)
+
+
+def main():
+    proto, mode = int(sys.argv[1]), sys.argv[2]
+    if mode == "xfer":
+        xfer(proto, int(sys.argv[3]))
+    elif mode == "lone":
+        lone(proto)
+    elif mode == "rto":
+        rto(proto)
+    else:
+        sys.exit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()
