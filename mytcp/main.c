@@ -91,6 +91,8 @@ static void __exit mytcp_exit(void)
 	synchronize_net();
 	/* Orphans hold no module reference: abort those still alive. */
 	mytcp_abort_orphans();
+	/* Closed sockets whose packets still wait in a queue, too. */
+	mytcp_wait_sockets_freed();
 	/* Every namespace's exit removes its TIME-WAIT entries. */
 	mytcp_ctrl_exit();
 	/* Sockets and entries freed after a grace period must be gone. */

@@ -214,6 +214,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	sk = sk_clone_lock(listener, GFP_ATOMIC);
 	if (!sk)
 		return NULL;
+	mytcp_sock_count(sk);
 	/*
 	 * The clone comes locked; nobody else can see it yet, so drop the
 	 * lock here (and tell sparse it was taken).

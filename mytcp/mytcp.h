@@ -383,6 +383,8 @@ extern struct proto mytcp_prot;
 extern const struct proto_ops mytcp_stream_ops;
 void mytcp_set_state(struct sock *sk, int state);
 void mytcp_conn_defaults(struct sock *sk);
+void mytcp_sock_count(struct sock *sk);
+void mytcp_wait_sockets_freed(void);
 void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk, int err);
 void mytcp_child_enqueue(struct sock *listener, struct sock *child);

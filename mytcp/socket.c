@@ -101,6 +101,38 @@ static void mytcp_stream_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * Sockets allocated and not yet freed. A closed socket can outlive its
+ * last reference while skbs it sent wait in a qdisc (sk_wmem_alloc), and
+ * its memory returns to our slab only then: module exit waits for none.
+ */
+static atomic_long_t mytcp_sockets_alive = ATOMIC_LONG_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(mytcp_sockets_wq);
+
+static void mytcp_sock_destruct(struct sock *sk)
+{
+	inet_sock_destruct(sk);
+	if (atomic_long_dec_and_test(&mytcp_sockets_alive))
+		wake_up(&mytcp_sockets_wq);
+}
+
+/* A new socket (or listener child) counts until its destructor runs. */
+void mytcp_sock_count(struct sock *sk)
+{
+	atomic_long_inc(&mytcp_sockets_alive);
+	sk->sk_destruct = mytcp_sock_destruct;
+}
+
+/* Module exit: wait until every socket is freed (see above). */
+void mytcp_wait_sockets_freed(void)
+{
+	while (!wait_event_timeout(mytcp_sockets_wq,
+				   !atomic_long_read(&mytcp_sockets_alive),
+				   10 * HZ))
+		pr_info("waiting for %ld sockets still holding sent packets\n",
+			atomic_long_read(&mytcp_sockets_alive));
+}
+
 /* Connection state every new socket starts from (listener children too). */
 void mytcp_conn_defaults(struct sock *sk)
 {
@@ -142,6 +174,7 @@ static int mytcp_init_sock(struct sock *sk)
 
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	msk->inuse_counted = true;
+	mytcp_sock_count(sk);
 	return 0;
 }
 

@@ -21,7 +21,8 @@ fail() {
 	ret=$KSFT_FAIL
 }
 
-# check DESCRIPTION CMD...: run CMD, fail with DESCRIPTION when it fails.
+# check DESCRIPTION CMD...: run CMD, fail with DESCRIPTION when it fails
+# (and return 1, for a caller that wants to show more).
 check() {
 	local what=$1
 	shift
@@ -29,6 +30,7 @@ check() {
 		log "ok: $what"
 	else
 		fail "$what"
+		return 1
 	fi
 }
 
