@@ -9,6 +9,7 @@
 #   make unit            host unit tests of the pure core (ASan/UBSan)
 #   make fuzz            libFuzzer over the pure core (FUZZ_SECONDS each)
 #   make demo            the main job: boot 6.12 in QEMU and show mytcp
+#   make goodput         mytcp's goodput next to TCP's over netem, in QEMU
 #   make check           every test: builds, style, unit, both kernels in QEMU
 #   make checkpatch      kernel coding style of every C file
 #   make sparse          the module under sparse (C=2)
@@ -24,7 +25,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 
 PWD := $(shell pwd)
 
-.PHONY: all modules install modclean clean unit fuzz demo check checkpatch sparse \
+.PHONY: all modules install modclean clean unit fuzz demo goodput check checkpatch sparse \
 	kselftest-deps deps
 
 all: modules
@@ -55,6 +56,9 @@ fuzz:
 
 demo:
 	scripts/demo
+
+goodput:
+	scripts/goodput
 
 check:
 	scripts/check

@@ -302,11 +302,6 @@ run_pair() {
 	return 0
 }
 
-# shellcheck disable=SC2317 # called through wait_until
-gone() {
-	! kill -0 "$1" 2>/dev/null
-}
-
 # prefix FILE...: the files' lines as "#   " comments.
 prefix() {
 	local f line
@@ -315,12 +310,6 @@ prefix() {
 			echo "#   $line"
 		done <"$f"
 	done
-}
-
-# elapsed T0: seconds since $EPOCHREALTIME was T0, one decimal.
-elapsed() {
-	local us=$((${EPOCHREALTIME/./} - ${1/./}))
-	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
 }
 
 # result RUN srv|cli: "T s, R Mbit/s" from that end's "ok:" line, if

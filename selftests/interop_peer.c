@@ -17,6 +17,16 @@
  *     -a         send only after the peer's FIN (half-close responder)
  *     -d MS      read nothing for MS ms after the connection is set up, so
  *                the receive window closes (sending goes on)
+ *     -L RATE    read at most RATE bytes per second (a slow reader), in
+ *                reads of at most 4 KiB
+ *     -I MS      send and read nothing for MS ms after the connection is
+ *                set up (idle, for keepalive); an error reported by the
+ *                socket meanwhile ends the run (exit 1)
+ *     -K I,N,C   SO_KEEPALIVE, then TCP_KEEPIDLE I, TCP_KEEPINTVL N and
+ *                TCP_KEEPCNT C (seconds; an I of 0 sets SO_KEEPALIVE
+ *                only); a protocol refusing the TCP_KEEP* options is
+ *                reported on stderr and the run goes on (the namespace's
+ *                keepalive sysctls then apply)
  *     -U         send the byte at offset N/2 with MSG_OOB (TCP urgent
  *                data); the receiver checks the stream as usual, so it
  *                must deliver that byte inline
@@ -46,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -77,6 +88,10 @@ struct peer {
 	bool send_after_fin;
 	bool urgent, urgent_sent;
 	unsigned int read_delay_ms;
+	unsigned int idle_ms;
+	__u64 read_rate;
+	int ka_idle, ka_intvl, ka_cnt;
+	bool keepalive;
 	unsigned short bind_port;
 	enum end_mode end;
 	double limit;
@@ -287,6 +302,54 @@ static void do_connect(struct peer *p)
 		die(1, "connect: %s", strerror(err));
 }
 
+static void set_keepalive(struct peer *p)
+{
+	static const struct { int opt; const char *name; } opts[] = {
+		{ TCP_KEEPIDLE, "TCP_KEEPIDLE" },
+		{ TCP_KEEPINTVL, "TCP_KEEPINTVL" },
+		{ TCP_KEEPCNT, "TCP_KEEPCNT" },
+	};
+	int vals[] = { p->ka_idle, p->ka_intvl, p->ka_cnt };
+	int one = 1;
+	size_t i;
+
+	if (!p->keepalive)
+		return;
+	if (setsockopt(p->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)))
+		die(1, "SO_KEEPALIVE: %s", strerror(errno));
+	if (!p->ka_idle)
+		return;
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (setsockopt(p->fd, IPPROTO_TCP, opts[i].opt, &vals[i],
+			       sizeof(vals[i])))
+			fprintf(stderr, "%s: %s %d: %s (going on)\n", role,
+				opts[i].name, vals[i], strerror(errno));
+}
+
+/* -I: nothing sent or read for idle_ms; a socket error ends the run. */
+static void idle(struct peer *p)
+{
+	double end = p->t_conn + p->idle_ms / 1e3;
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	while (now() < end) {
+		struct pollfd pfd = { .fd = p->fd };
+		int ms = (end - now()) * 1000 + 1;
+
+		if (ms > remaining_ms(p, "while idle"))
+			ms = remaining_ms(p, "while idle");
+		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+			die(1, "poll: %s", strerror(errno));
+		if (!(pfd.revents & (POLLERR | POLLHUP)))
+			continue;
+		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len))
+			die(1, "SO_ERROR: %s", strerror(errno));
+		die(1, "idle for %.3f s, then: %s", now() - p->t_conn,
+		    err ? strerror(err) : "hang-up");
+	}
+}
+
 static void describe(struct peer *p)
 {
 	struct sockaddr_in me, them;
@@ -344,7 +407,7 @@ static void send_some(struct peer *p, __u8 *buf)
 /* Read what is there and check it; false when nothing more can come. */
 static bool recv_some(struct peer *p, __u8 *buf, __u8 *want)
 {
-	ssize_t r = recv(p->fd, buf, BUF_SIZE, 0);
+	ssize_t r = recv(p->fd, buf, p->read_rate ? 4096 : BUF_SIZE, 0);
 	ssize_t i;
 
 	if (r < 0) {
@@ -407,10 +470,20 @@ static void exchange(struct peer *p)
 	double stall_end = p->t_conn + p->read_delay_ms / 1e3;
 	bool reading = true;
 
+	/* After -I, -d and -L count from the end of the idle time. */
+	if (stall_end < now())
+		stall_end = now();
 	while (!finished(p)) {
 		struct pollfd pfd = { .fd = p->fd };
 		int n, ms = remaining_ms(p, "while transferring");
 		double stall = stall_end - now();
+
+		/* -L: the next read waits until the rate allows 4 KiB more. */
+		if (p->read_rate && stall <= 0) {
+			double due = p->received / (double)p->read_rate;
+
+			stall = stall_end + due - now();
+		}
 
 		if (reading && stall <= 0)
 			pfd.events |= POLLIN;
@@ -467,7 +540,7 @@ int main(int argc, char **argv)
 	bool have_addr = false;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "c:l:P:s:r:S:R:ad:Ub:e:t:f:N:")) != -1) {
+	while ((c = getopt(argc, argv, "c:l:P:s:r:S:R:ad:L:I:K:Ub:e:t:f:N:")) != -1) {
 		switch (c) {
 		case 'c':
 		case 'l':
@@ -495,6 +568,18 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			p.read_delay_ms = parse_num(optarg);
+			break;
+		case 'L':
+			p.read_rate = parse_num(optarg);
+			break;
+		case 'I':
+			p.idle_ms = parse_num(optarg);
+			break;
+		case 'K':
+			if (sscanf(optarg, "%d,%d,%d", &p.ka_idle, &p.ka_intvl,
+				   &p.ka_cnt) < 1)
+				die(2, "bad -K '%s' (want IDLE,INTVL,CNT)", optarg);
+			p.keepalive = true;
 			break;
 		case 'U':
 			p.urgent = true;
@@ -525,7 +610,8 @@ int main(int argc, char **argv)
 	}
 	if (!have_addr || optind != argc || p.limit <= 0)
 		die(2, "usage: interop_peer -c|-l ADDR:PORT [-P proto] [-s N] [-r N]\n"
-		    "\t[-S seed] [-R seed] [-a] [-d ms] [-U] [-b port]\n"
+		    "\t[-S seed] [-R seed] [-a] [-d ms] [-L rate] [-I ms] [-K i,n,c]\n"
+		    "\t[-U] [-b port]\n"
 		    "\t[-e fin|wait|close|rst|reset] [-t sec] [-f file] [-N netns]");
 	role = p.listen ? "server" : "client";
 	if (!p.send_seed)
@@ -539,7 +625,9 @@ int main(int argc, char **argv)
 	else
 		do_connect(&p);
 	p.t_conn = now();
+	set_keepalive(&p);
 	describe(&p);
+	idle(&p);
 	exchange(&p);
 	finish(&p);
 	return 0;

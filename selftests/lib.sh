@@ -117,7 +117,7 @@ veth_pair() {
 netem() {
 	local ns=$1 dev=$2
 	shift 2
-	ip netns exec "$ns" tc qdisc replace dev "$dev" root netem "$@"
+	tc -n "$ns" qdisc replace dev "$dev" root netem "$@"
 }
 
 trap ns_cleanup EXIT
@@ -183,4 +183,92 @@ counters_load() {
 			done
 		done <"$f"
 	done
+}
+
+# gone PID: that process has ended (for wait_until).
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# elapsed T0: seconds since $EPOCHREALTIME was T0, one decimal.
+elapsed() {
+	local us=$((${EPOCHREALTIME/./} - ${1/./}))
+	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
+}
+
+# path_pair NS_A ADDR_A NS_B ADDR_B: two fresh namespaces joined by a veth
+# pair (veth0 in each, addresses with their prefix), removed by
+# ns_cleanup. gso_max_segs 1: no TSO/GSO, so netem sees, drops and delays
+# single segments on either stack. Five processes in all (under TCG
+# every exec counts when many pairs are set up at once).
+path_pair() {
+	local ns
+	for ns in "$1" "$3"; do
+		ip netns add "$ns" || return 1
+		_mytcp_netns+=("$ns")
+	done
+	ip link add veth0 netns "$1" gso_max_segs 1 type veth \
+		peer name veth0 netns "$3" gso_max_segs 1 || return 1
+	printf 'link set lo up\naddr add %s dev veth0\nlink set veth0 up\n' \
+		"$2" | ip -n "$1" -b - &&
+	printf 'link set lo up\naddr add %s dev veth0\nlink set veth0 up\n' \
+		"$4" | ip -n "$3" -b -
+}
+
+# proto_sysctl NS PROTO NAME=VALUE...: set net.mytcp.NAME for PROTO 253,
+# the matching net.ipv4.tcp_* sysctl for 6 (the *_ms keepalive values in
+# seconds there). Fails on a name that PROTO lacks: the caller decides.
+proto_sysctl() {
+	local ns=$1 proto=$2 kv name val
+	local -a set=()
+	shift 2
+	for kv in "$@"; do
+		name=${kv%%=*} val=${kv#*=}
+		if [ "$proto" != 6 ]; then
+			name=net/mytcp/$name
+		else
+			case $name in
+			keepalive_time_ms|keepalive_intvl_ms)
+				name=${name%_ms} val=$((val / 1000)) ;;
+			keepalive_probes|retries2|syn_retries|rto_max_ms) ;;
+			*) return 1 ;;
+			esac
+			name=net/ipv4/tcp_$name
+		fi
+		[ -e "/proc/sys/$name" ] || return 1
+		set+=("${name//\//.}=$val")
+	done
+	ip netns exec "$ns" sysctl -qw "${set[@]}"
+}
+
+# rto_min NS PROTO MS: the lower bound of the RTO in NS: mytcp's rto_min_us
+# (rto_min_ms before it), Linux's tcp_rto_min_us where the kernel has it,
+# else the rto_min attribute of veth0's connected route.
+rto_min() {
+	local ns=$1 proto=$2 ms=$3 route
+	if [ "$proto" != 6 ] && [ -e /proc/sys/net/mytcp/rto_min_us ]; then
+		ip netns exec "$ns" sysctl -qw net.mytcp.rto_min_us=$((ms * 1000))
+	elif [ "$proto" != 6 ]; then
+		ip netns exec "$ns" sysctl -qw net.mytcp.rto_min_ms="$ms"
+	elif [ -e /proc/sys/net/ipv4/tcp_rto_min_us ]; then
+		ip netns exec "$ns" sysctl -qw net.ipv4.tcp_rto_min_us=$((ms * 1000))
+	else
+		route=$(ip -n "$ns" -4 route show dev veth0 scope link | head -n 1)
+		# shellcheck disable=SC2086 # the route's words
+		[ -n "$route" ] &&
+			ip -n "$ns" route replace $route dev veth0 rto_min "${ms}ms"
+	fi
+}
+
+# snmp_counter NS PROTO NAME: one counter of PROTO's SNMP group in NS
+# (MytcpNAME from /proc/net/mytcp_snmp, TcpNAME from /proc/net/snmp).
+snmp_counter() {
+	local -A c=()
+	if [ "$2" = 6 ]; then
+		counters_load c <(ip netns exec "$1" cat /proc/net/snmp)
+		echo "${c[Tcp$3]:-}"
+	else
+		counters_load c <(ip netns exec "$1" cat /proc/net/mytcp_snmp)
+		echo "${c[Mytcp$3]:-}"
+	fi
 }
