@@ -10,6 +10,7 @@
 
 #include <linux/version.h>
 #include <linux/sysctl.h>
+#include <linux/tcp.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -55,5 +56,13 @@ static inline struct sock *mytcp_accept(struct sock *sk, int flags, int *err,
 	return mytcp_accept_child(sk, flags, err);
 }
 #endif
+
+/* 6.2 added tcpi_rcv_wnd (and tcpi_rehash) to struct tcp_info. */
+static inline void mytcp_tcpi_set_rcv_wnd(struct tcp_info *info, u32 wnd)
+{
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+	info->tcpi_rcv_wnd = wnd;
+#endif
+}
 
 #endif /* _MYTCP_COMPAT_H */

@@ -273,6 +273,7 @@ struct mytcp_sock {
 
 	/* Socket options (level SOL_TCP) */
 	u8 nonagle;		/* MYTCP_NAGLE_* */
+	bool quickack_off;	/* TCP_QUICKACK last set to 0 (read back) */
 	u16 user_mss;		/* TCP_MAXSEG, 0 = unset */
 	u32 keepalive_idle_ms;	/* TCP_KEEPIDLE, 0 = net.mytcp.keepalive_time_ms */
 	u32 keepalive_intvl_ms;	/* TCP_KEEPINTVL, 0 = sysctl */
