@@ -222,6 +222,7 @@ int mytcp_cc_set(struct sock *sk, const char *name)
 
 	if (!ops)
 		return -ENOENT;
+	msk->cc_user = true;
 	if (ops == msk->cc_ops)
 		return 0;
 	msk->cc_ops = ops;

@@ -127,6 +127,14 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 		mytcp_send_ack(sk);
 		return false;
 	}
+	/*
+	 * RFC 5961 5.2: an ACK older than SND.UNA - MAX.SND.WND is a blind
+	 * injection attempt: drop the segment (and its data), challenge ACK.
+	 */
+	if (mytcp_seq_before(h->ack, msk->snd_una - msk->max_window)) {
+		mytcp_challenge_ack(sk);
+		return false;
+	}
 	msk->last_ack_recv_ns = ktime_get_ns();
 	msk->probes_out = 0;
 	newly_sacked = mytcp_sack_update(sk, &h->opts);
@@ -432,6 +440,7 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	msk->snd_wl2 = h->ack;
 
 	if (ack) {
+		msk->bytes_acked += h->ack - msk->snd_una;	/* our SYN, as Linux */
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;

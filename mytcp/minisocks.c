@@ -234,7 +234,10 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->keepalive_intvl_ms = lmsk->keepalive_intvl_ms;
 	msk->keepalive_probes = lmsk->keepalive_probes;
 	msk->user_timeout_ms = lmsk->user_timeout_ms;
-	msk->cc_ops = lmsk->cc_ops;
+	/* As Linux: the listener's algorithm if set by TCP_CONGESTION, else the default now. */
+	msk->cc_user = lmsk->cc_user;
+	msk->cc_ops = lmsk->cc_user ? lmsk->cc_ops :
+		      READ_ONCE(mytcp_pernet(sock_net(listener))->cc_default);
 	mytcp_cc_init(msk->cc_ops, &msk->cc);
 
 	inet->inet_daddr = m->raddr;
@@ -320,6 +323,24 @@ static void mytcp_child_abort(struct sock *child)
 	sock_put(child);
 }
 
+/* <SEQ=ISS+1><ACK=IRS+1><CTL=ACK> for a request in SYN-RECEIVED. */
+static void mytcp_request_send_ack(struct mytcp_request *req,
+				   struct sk_buff *skb)
+{
+	struct mytcp_opt_out opts = { };
+	struct mytcp_mini *m = &req->mini;
+
+	if (req->tstamp_ok) {
+		opts.present = MYTCP_OPT_TS;
+		opts.ts_val = mytcp_ts_now(req->ts_offset);
+		opts.ts_ecr = req->ts_recent;
+	}
+	mytcp_send_reply(mytcp_mini_net(m), skb, m->laddr, m->raddr, m->lport,
+			 m->rport, req->iss + 1, req->irs + 1, MYTCP_FLAG_ACK,
+			 req->rcv_wnd >> req->rcv_wscale, &opts, req->tos,
+			 req->oif);
+}
+
 /*
  * A segment for a request in SYN-RECEIVED (RFC 9293 3.10.7.4 for a
  * connection from a passive OPEN). The ACK of our SYN-ACK makes the
@@ -331,31 +352,45 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	struct sock *listener = req->listener;
 	struct mytcp_sock *lmsk = mytcp_sk(listener);
 	struct net *net = sock_net(listener);
+	u32 seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
 	struct sock *child;
 
+	/* Our SYN-ACK was lost: the same SYN again gets it again. */
+	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK | MYTCP_FLAG_RST)) ==
+	    MYTCP_FLAG_SYN && h->seq == req->irs) {
+		mytcp_send_synack(req);
+		goto drop;
+	}
+	/* An ACK of something we never sent (RFC 9293 3.10.7.4): reset. */
+	if ((h->flags & MYTCP_FLAG_ACK) && h->ack != req->iss + 1) {
+		mytcp_send_rst_reply(net, skb);
+		goto drop;
+	}
+	/* First: sequence number acceptable? If not, an ACK says where we are. */
+	if (!mytcp_seq_acceptable(h->seq, seg_len, req->irs + 1, req->rcv_wnd)) {
+		if (!(h->flags & MYTCP_FLAG_RST))
+			mytcp_request_send_ack(req, skb);
+		goto drop;
+	}
 	if (h->flags & MYTCP_FLAG_RST) {
-		/* RFC 5961 3.2: exact sequence resets, back to LISTEN. */
+		/*
+		 * RFC 5961 3.2: an exact sequence reset returns to LISTEN;
+		 * one elsewhere in the window gets a challenge ACK.
+		 */
 		if (h->seq == req->irs + 1) {
 			if (mytcp_mini_unhash(&req->mini)) {
 				hrtimer_cancel(&req->mini.timer);
 				mytcp_mini_release(&req->mini);
 			}
+		} else if (mytcp_challenge_ack_allowed(net)) {
+			mytcp_request_send_ack(req, skb);
 		}
 		goto drop;
 	}
-	if (h->flags & MYTCP_FLAG_SYN) {
-		/* Our SYN-ACK was lost: the same SYN again gets it again. */
-		if (!(h->flags & MYTCP_FLAG_ACK) && h->seq == req->irs)
-			mytcp_send_synack(req);
+	/* A SYN in the window: RFC 9293 returns the request to LISTEN. */
+	if (h->flags & MYTCP_FLAG_SYN)
 		goto drop;
-	}
 	if (!(h->flags & MYTCP_FLAG_ACK))
-		goto drop;
-	if (h->ack != req->iss + 1) {
-		mytcp_send_rst_reply(net, skb);
-		goto drop;
-	}
-	if (h->seq != req->irs + 1)
 		goto drop;
 	if (READ_ONCE(listener->sk_state) != MYTCP_LISTEN) {
 		mytcp_send_rst_reply(net, skb);
@@ -465,6 +500,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale,
 				    U16_MAX);
+		tw->rcv_wscale = msk->rcv_wscale;
 		tw->tstamp_ok = msk->tstamp_ok;
 		tw->ts_recent = msk->ts_recent;
 		tw->ts_offset = msk->ts_offset;
@@ -525,9 +561,18 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 			return;
 		}
 	}
+	/* RFC 9293 3.10.7.4 fifth check: "if the ACK bit is off, drop". */
+	if (!(h->flags & (MYTCP_FLAG_ACK | MYTCP_FLAG_SYN)))
+		goto drop;
+	/*
+	 * A FIN again (its ACK was lost), data, a SYN, or any segment outside
+	 * the window (RFC 9293 3.10.7.4, first check) gets an ACK.
+	 */
 	if ((h->flags & MYTCP_FLAG_FIN) ||
 	    MYTCP_SKB_CB(skb)->end_seq != MYTCP_SKB_CB(skb)->seq ||
-	    (h->flags & MYTCP_FLAG_SYN)) {
+	    (h->flags & MYTCP_FLAG_SYN) ||
+	    !mytcp_seq_acceptable(h->seq, 0, tw->rcv_nxt,
+				  (u32)tw->rcv_wnd << tw->rcv_wscale)) {
 		struct mytcp_opt_out opts = { };
 
 		if (tw->tstamp_ok) {

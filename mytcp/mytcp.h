@@ -173,6 +173,7 @@ struct mytcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u16 rcv_wnd;		/* window field, already scaled */
+	u8 rcv_wscale;
 	bool tstamp_ok;
 	u32 ts_recent;
 	u32 ts_offset;
@@ -252,6 +253,7 @@ struct mytcp_sock {
 
 	/* Congestion control and loss recovery (RFC 5681, 6582, 6675) */
 	const struct mytcp_cc_ops *cc_ops;
+	bool cc_user;		/* chosen with TCP_CONGESTION: children inherit */
 	struct mytcp_cc cc;
 	u8 ca_state;		/* MYTCP_CA_*, Linux's tcpi_ca_state values */
 	u32 high_seq;		/* recovery point: SND.NXT when loss was seen */

@@ -991,11 +991,16 @@ ALLOW = [
      " illegal option length (e.g., zero); a suggested procedure is to reset"
      " the connection and log the error cause (MUST-7)\". mytcp drops the"
      " segment (InHdrErrors); Linux stops parsing the options and goes on"),
-    (("LISTEN syn-allopts", "SYN-SENT syn", "SYN-SENT synfin"),
-     "option kinds: mytcp implements only MSS; RFC 9293 3.1: \"A TCP"
-     " implementation MUST ignore without error any TCP option it does not"
-     " implement (MUST-6)\", and window scaling, timestamps (RFC 7323) and"
-     " SACK (RFC 2018) are offered only by who implements them"),
+    (("SYN-SENT syn", "SYN-SENT synfin"),
+     "option kinds in a simultaneous open: the SYN,ACK mytcp sends carries"
+     " only the options both SYNs offered (RFC 7323 2.2: a WS option \"MAY"
+     " be sent in a <SYN,ACK> segment only if a WS option was received in"
+     " the initial <SYN>\"; 3.2 likewise for timestamps, RFC 2018 2 for"
+     " SACK-permitted); Linux repeats its own SYN's offer"),
+    (("TIME-WAIT data-noack",),
+     "RFC 9293 3.10.7.4 fifth check: \"if the ACK bit is off, drop the"
+     " segment and return\". mytcp drops it; Linux ACKs it"
+     " (tcp_timewait_state_process())"),
     (_each(SYNC, ("ack@wnd", "rst@wnd", "fin@wnd", "data@wnd", "syn@wnd")),
      "RFC 9293 3.10.7.4 first check: a segment is acceptable if"
      " \"RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND\": one starting at the right"
@@ -1038,34 +1043,6 @@ ALLOW = [
 # an entry when its bug is fixed (an XFAIL that passes prints "XPASS" and
 # fails the test, so the list cannot go stale).
 XFAIL = [
-    (_each(("SYN-RECEIVED",), ("syn@wnd", "synack@nxt-1", "synack@wnd",
-                               "ack@nxt-1", "ack@wnd", "fin@nxt-1",
-                               "fin@wnd", "data@nxt-1", "data@wnd")),
-     "SYN-RECEIVED (a request): an unacceptable segment is dropped"
-     " without the ACK RFC 9293 3.10.7.4 first check asks for (Linux ACKs)"),
-    (("SYN-RECEIVED rst@wnd-1",),
-     "SYN-RECEIVED: an in-window RST not at RCV.NXT is dropped; RFC 5961"
-     " 3.2 (all states but SYN-SENT): TCP MUST send a challenge ACK"
-     " (Linux does)"),
-    (("SYN-RECEIVED data@wnd-1", "SYN-RECEIVED fin@wnd-1",
-      "SYN-RECEIVED data2@nxt-1"),
-     "SYN-RECEIVED: an acceptable ACK on a segment that does not start"
-     " at RCV.NXT does not complete the handshake and is dropped silently;"
-     " RFC 9293 3.10.7.4 fifth check: SND.UNA < SEG.ACK =< SND.NXT ->"
-     " ESTABLISHED, go on (Linux does: ACK, overlapping data taken)"),
-    (_each(("ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
-            "CLOSING"), ("ack-old",)) + _each(
-                ("ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2"), ("data-ack-old",)),
-     "RFC 5961 5.2 is missing: an ACK below SND.UNA - MAX.SND.WND \"MUST"
-     " be discarded and an ACK sent back\"; mytcp sends nothing and takes"
-     " the data (blind data injection), Linux discards and ACKs"),
-    (("TIME-WAIT ack@nxt-1", "TIME-WAIT ack@wnd"),
-     "TIME-WAIT: an unacceptable pure ACK gets no ACK (RFC 9293 3.10.7.4"
-     " first check; Linux ACKs)"),
-    (("TIME-WAIT data-noack",),
-     "TIME-WAIT: a segment without ACK is ACKed; RFC 9293 3.10.7.4 fifth"
-     " check: \"if the ACK bit is off, drop the segment and return\""
-     " (Linux does the same)"),
 ]
 
 
