@@ -319,7 +319,7 @@ static void set_keepalive(struct peer *p)
 		die(1, "SO_KEEPALIVE: %s", strerror(errno));
 	if (!p->ka_idle)
 		return;
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
 		if (setsockopt(p->fd, IPPROTO_TCP, opts[i].opt, &vals[i],
 			       sizeof(vals[i])))
 			fprintf(stderr, "%s: %s %d: %s (going on)\n", role,
@@ -327,7 +327,7 @@ static void set_keepalive(struct peer *p)
 }
 
 /* -I: nothing sent or read for idle_ms; a socket error ends the run. */
-static void idle(struct peer *p)
+static void stay_idle(struct peer *p)
 {
 	double end = p->t_conn + p->idle_ms / 1e3;
 	socklen_t len = sizeof(int);
@@ -337,15 +337,15 @@ static void idle(struct peer *p)
 		struct pollfd pfd = { .fd = p->fd };
 		int ms = (end - now()) * 1000 + 1;
 
-		if (ms > remaining_ms(p, "while idle"))
-			ms = remaining_ms(p, "while idle");
+		if (ms > remaining_ms(p, "idling"))
+			ms = remaining_ms(p, "idling");
 		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
 			die(1, "poll: %s", strerror(errno));
 		if (!(pfd.revents & (POLLERR | POLLHUP)))
 			continue;
 		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len))
 			die(1, "SO_ERROR: %s", strerror(errno));
-		die(1, "idle for %.3f s, then: %s", now() - p->t_conn,
+		die(1, "quiet for %.3f s, then: %s", now() - p->t_conn,
 		    err ? strerror(err) : "hang-up");
 	}
 }
@@ -627,7 +627,7 @@ int main(int argc, char **argv)
 	p.t_conn = now();
 	set_keepalive(&p);
 	describe(&p);
-	idle(&p);
+	stay_idle(&p);
 	exchange(&p);
 	finish(&p);
 	return 0;
