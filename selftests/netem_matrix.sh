@@ -393,8 +393,8 @@ sc_ka_dead() {
 	end_pair 5000 fail
 	capture_stop
 	probes=$(count_pkts "ip.src == $AA && tcp.analysis.keep_alive")
-	# "idle for 5.003 s, then: Connection timed out" (interop_peer -I)
-	out=$(peer_line "$tmp/$sc.5000.cli" "idle for") ||
+	# "quiet for 5.003 s, then: Connection timed out" (interop_peer -I)
+	out=$(peer_line "$tmp/$sc.5000.cli" "quiet for") ||
 		{ bad "the client did not fail while idle"; return; }
 	note "client: ${out#*: }; $probes probes seen"
 	[[ $out == *"Connection timed out" ]] || bad "not ETIMEDOUT: $out"

@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	bool in_recovery = false;
 	struct mytcp_cc cc;
 	u32 min_rtt_us = 0;
-	u64 now_us = 0;
+	u64 now_us = 0, floor;
 
 	if (!size)
 		return 0;
@@ -164,10 +164,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			if (!in_recovery)
 				break;
 			mytcp_cc_exit_recovery(ops, &cc, in_flight);
-			/* RFC 6582 3.2 (3) */
-			CHECK(cc.cwnd == mytcp_max_u64(mytcp_min_u64(cc.ssthresh,
-								     (u64)in_flight + 1),
-						       1));
+			/* RFC 6582 3.2 (3): min(ssthresh, max(flight, 1) + 1) */
+			floor = mytcp_max_u64(in_flight, 1) + 1;
+			CHECK(cc.cwnd == mytcp_min_u64(cc.ssthresh, floor) ||
+			      (cc.cwnd == 1 && !cc.ssthresh));
 			in_recovery = false;
 			break;
 		case OP_RTO:
