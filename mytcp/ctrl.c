@@ -289,6 +289,7 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_LOSSPROBES]		= "TCPWinProbe",
 	[MYTCP_MIB_DELAYEDACKS]		= "DelayedACKs",
 	[MYTCP_MIB_KEEPALIVETIMEOUTS]	= "TCPKeepAliveTimeouts",
+	[MYTCP_MIB_KEEPALIVEPROBES]	= "TCPKeepAliveProbes",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

@@ -497,7 +497,18 @@ static bool mytcp_paws_reject(const struct mytcp_sock *msk,
 		return false;
 	if ((s32)(h->opts.ts_val - msk->ts_recent) >= 0)
 		return false;
-	return ktime_get_ns() - msk->ts_recent_ns < 24ULL * 24 * 3600 * NSEC_PER_SEC;
+	if (ktime_get_ns() - msk->ts_recent_ns >= 24ULL * 24 * 3600 * NSEC_PER_SEC)
+		return false;
+	/*
+	 * A duplicate pure ACK that a newer one overtook (reordering) is
+	 * harmless: take it, as Linux's tcp_disordered_ack() does, rather
+	 * than answer it with yet another duplicate ACK.
+	 */
+	return !(h->flags & MYTCP_FLAG_ACK) || h->payload_len ||
+	       (h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) ||
+	       h->seq != msk->rcv_nxt || h->ack != msk->snd_una ||
+	       msk->ts_recent - h->opts.ts_val >
+	       mytcp_rto_us_of(msk) / USEC_PER_MSEC;
 }
 
 /*
@@ -709,8 +720,13 @@ static int mytcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		ret = mytcp_rcv_state_process(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, 2 * READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf) + 65536)) {
+		/*
+		 * The queue may hold twice the buffer (mytcp_rmem_charge()),
+		 * and the window we offered may all arrive while the reader
+		 * holds the socket: 64 KiB of slack, as tcp_add_backlog().
+		 */
 		MYTCP_INC_STATS(sock_net(sk), BACKLOGDROP);
 		kfree_skb(skb);
 	}

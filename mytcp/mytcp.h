@@ -52,6 +52,7 @@ enum mytcp_mib_field {
 	MYTCP_MIB_LOSSPROBES,		/* zero-window and keepalive probes */
 	MYTCP_MIB_DELAYEDACKS,		/* ACKs sent by the delayed-ACK timer */
 	MYTCP_MIB_KEEPALIVETIMEOUTS,	/* connections given up by keepalive */
+	MYTCP_MIB_KEEPALIVEPROBES,	/* keepalive probes sent */
 	MYTCP_MIB_MAX
 };
 
@@ -415,6 +416,11 @@ static inline u32 mytcp_in_flight(const struct mytcp_sock *msk)
 		msk->retrans_out;
 
 	return n > 0 ? (u32)n : 0;
+}
+
+static inline u32 mytcp_rto_us_of(const struct mytcp_sock *msk)
+{
+	return mytcp_rto_current(&msk->rto);
 }
 
 /* TSval clock: milliseconds (RFC 7323 5.4 allows 1 ms to 1 s a tick). */

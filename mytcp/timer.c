@@ -264,8 +264,10 @@ static void mytcp_aux_timeout(struct sock *sk)
 		return;
 	}
 	/* A keepalive probe: SEG.SEQ = SND.NXT - 1 draws an ACK. */
-	if (!mytcp_send_window_probe(sk))
+	if (!mytcp_send_window_probe(sk)) {
 		msk->probes_out++;
+		MYTCP_INC_STATS(sock_net(sk), KEEPALIVEPROBES);
+	}
 	mytcp_aux_timer_arm(sk, mytcp_ms_to_ns(mytcp_keepalive_intvl_ms(sk)));
 }
 

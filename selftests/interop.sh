@@ -10,13 +10,16 @@
 # SACK, timestamps, window scaling and ECN on and off; bulk transfers each
 # way and full duplex; the same over netem loss and reordering; close
 # started by either end; shutdown(SHUT_WR) half-close; RST both ways
-# (SO_LINGER 0); a receiver that stops reading (zero window); a smaller
+# (SO_LINGER 0); a receiver that stops reading (zero window); keepalive
+# probes both ways; a smaller
 # MSS on Linux's side; urgent data from Linux; a new SYN reopening a
 # TIME-WAIT entry of either stack. Around every step Linux's SNMP
 # counters in l (nstat's) and mytcp's in m must show no error. A capture
 # on l's veth must hold only protocol 6, no malformed packet, no bad
-# checksum (tshark), no options beyond MSS but in Linux's own SYNs, no
-# mytcp segment past Linux's window or MSS. Documentation/interop.rst
+# checksum (tshark), SYN options as RFC 7323/2018 negotiate them (a SYN-ACK
+# answers only what the SYN offered; timestamps and SACK blocks later only
+# when agreed, timestamps then on every mytcp segment), no mytcp segment
+# past Linux's window or MSS. Documentation/interop.rst
 # has the details.
 #
 # Two passes: veth's TX checksum offload on (the default; both stacks
@@ -101,19 +104,20 @@ TcpExtTCPAbortOnLinger TcpExtTCPAbortFailed TcpExtTCPBacklogDrop
 TcpExtTCPRcvQDrop TcpExtTCPZeroWindowDrop TcpExtTCPOFODrop
 TcpExtTCPMinTTLDrop TcpExtTCPChallengeACK TcpExtTCPSYNChallenge
 TcpExtTCPSACKReneging TcpExtTCPSACKDiscard TcpExtPAWSActive
-TcpExtPAWSEstab TcpExtTCPACKSkippedSynRecv TcpExtTCPACKSkippedPAWS
-TcpExtTCPACKSkippedChallenge TcpExtTCPMD5Unexpected
+TcpExtTCPACKSkippedSynRecv TcpExtTCPACKSkippedChallenge TcpExtTCPMD5Unexpected
 TcpExtOutOfWindowIcmps TcpExtLockDroppedIcmps"
-# Zero on a clean path; with netem only reported: an old ACK reordered
+# Zero on a clean path; with netem only reported: an ACK that reordering
+# delayed behind a newer one carries an older timestamp (PAWS), an old ACK reordered
 # behind the last ACK of a connection meets a closed socket (an RST) or
 # falls out of window, a lost retransmission ends recovery.
 LINUX_CLEAN="TcpOutRsts TcpExtTCPTimeouts TcpExtTCPACKSkippedFinWait2
 TcpExtTCPACKSkippedTimeWait TcpExtTCPRenoFailures TcpExtTCPLossFailures
-TcpExtTCPSpuriousRTOs"
+TcpExtTCPSpuriousRTOs TcpExtPAWSEstab TcpExtTCPACKSkippedPAWS"
 # Reported, never judged. veth reorders now and then even without netem
 # (packets sent on two CPUs wait in two backlogs): retransmissions on
 # duplicate ACKs are no error, nor is an ACK that a reordered older one
-# overtook (out of window: ACKSkippedSeq), nor a zero window probe.
+# overtook (out of window: ACKSkippedSeq; with timestamps mytcp's
+# PAWSEstabRejected), nor a zero window probe.
 LINUX_INFO="TcpRetransSegs TcpExtTCPACKSkippedSeq TcpExtTCPLossProbes TcpExtTCPRenoRecovery
 TcpExtTCPFastRetrans TcpExtTCPSlowStartRetrans TcpExtTCPLostRetransmit
 TcpExtTCPRenoReorder TcpExtTCPOFOQueue TcpExtTCPToZeroWindowAdv
@@ -121,10 +125,12 @@ TcpExtTCPFromZeroWindowAdv"
 # The same for mytcp: m's /proc/net/mytcp_snmp.
 MYTCP_ERRORS="MytcpInErrs MytcpInCsumErrors MytcpInHdrErrors
 MytcpAttemptFails MytcpEstabResets MytcpListenOverflows MytcpListenDrops
-MytcpTCPChallengeACK MytcpTCPTimeouts"
+MytcpTCPChallengeACK MytcpTCPTimeouts MytcpTCPKeepAliveTimeouts"
 MYTCP_CLEAN="MytcpOutRsts MytcpNoSocketDrops MytcpTCPBacklogDrop
 MytcpTCPRcvQDrop"
-MYTCP_INFO="MytcpRetransSegs MytcpTCPFastRetrans MytcpTCPOFOQueue"
+MYTCP_INFO="MytcpRetransSegs MytcpTCPFastRetrans MytcpTCPOFOQueue
+MytcpTCPSackRecovery MytcpTCPRenoRecovery MytcpTCPWinProbe MytcpDelayedACKs
+MytcpTCPKeepAliveProbes MytcpPAWSEstabRejected"
 
 # snap NAME: every counter of l (/proc/net/snmp and netstat, the files
 # nstat reads) and of mytcp in m, read through the anchor processes
@@ -528,6 +534,23 @@ step_zero_window() {
 	done
 }
 
+# Keepalive both ways (RFC 9293 3.8.4): the server of each stack idles
+# 3.5 s with SO_KEEPALIVE and TCP_KEEPIDLE/INTVL/CNT 1/1/3, the other
+# stack answers its probes, and the connection carries data afterwards.
+step_keepalive() {
+	local side n
+	for side in m l; do
+		snap before
+		run_pair "keepalive: $(name_of "$side") server idles 3.5 s probing, then 64K from the $(other_of "$side") client" \
+			"$side" "-K 1,1,3 -I 3500 -r 64K" "-I 3500 -s 64K" || continue
+		snap after
+		judge "keepalive $side" ""
+		[ "$side" = m ] || continue
+		n=$((${after[MytcpTCPKeepAliveProbes]:-0} - ${before[MytcpTCPKeepAliveProbes]:-0}))
+		[ "$n" -ge 2 ] || fail "keepalive: mytcp sent $n probes in 3.5 s"
+	done
+}
+
 # One byte sent with MSG_OOB by Linux: mytcp has no urgent mode, so the
 # byte must arrive inline, where it was in the stream (RFC 9293 3.8.5).
 step_urgent() {
@@ -618,7 +641,7 @@ check_capture() {
 		-e ip.hdr_len -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
 		-e tcp.flags.ack -e tcp.checksum -e tcp.checksum.status \
 		-e tcp.option_kind -e _ws.expert.message -e tcp.stream \
-		-e tcp.seq -e tcp.ack -e tcp.len -e tcp.window_size_value \
+		-e tcp.seq -e tcp.ack -e tcp.len -e tcp.window_size \
 		-e tcp.options.mss_val -e tcp.flags.reset -e tcp.flags.fin \
 		-e tcp.flags.ece -e tcp.flags.cwr -e ip.dsfield.ecn \
 		-e tcp.checksum_calculated \
@@ -662,7 +685,21 @@ check_capture() {
 		p = ($7 in label) ? $7 : $8
 		st = $15
 		syn = on($9)
-		if (!syn && $13 ~ /(^|;)(3|4|5|8)(;|$)/) { late++; if (late <= 3) lex = lex " " $1 }
+		# After the SYNs: never WS or SACK-permitted; timestamps and
+		# SACK blocks only when both SYNs offered them (RFC 7323 2.2,
+		# 3.2; RFC 2018 2); and once negotiated, mytcp stamps every
+		# segment but RSTs (RFC 7323 3.2: MUST).
+		if (!syn) {
+			if ($13 ~ /(^|;)(3|4)(;|$)/ ||
+			    ($13 ~ /(^|;)8(;|$)/ && !((st, 8) in agreed)) ||
+			    ($13 ~ /(^|;)5(;|$)/ && !((st, 4) in agreed))) {
+				late++; if (late <= 3) lex = lex " " $1
+			}
+			if (who == "mytcp" && (st, 8) in agreed && !on($21) &&
+			    $13 !~ /(^|;)8(;|$)/) {
+				nots++; if (nots <= 3) tex = tex " " $1
+			}
+		}
 		if (who == "Linux" && $25 != "" && $25 != 0) { ect++; if (ect <= 3) eex = eex " " $1 }
 		if (syn) {
 			what = on($10) ? "SYN-ACK" : "SYN"
@@ -674,10 +711,22 @@ check_capture() {
 				failed("Linux SYN-ACK to mytcp with flags " fl " (port " p ")")
 			if (index(synline[p], who " " what " ") == 0)
 				synline[p] = synline[p] sprintf("; %s %s [%s]%s", who, what, o, fl)
-			if (who == "mytcp" && o !~ /^MSS=[0-9]+$/)
-				failed("mytcp " what " with options " o " (port " p ")")
-			if (who == "Linux" && what == "SYN-ACK" && o !~ /^MSS=[0-9]+$/)
-				failed("Linux SYN-ACK to mytcp with options " o " (port " p ")")
+			# mytcp offers all it has (its sysctls are on); a
+			# SYN-ACK answers only with what the SYN offered.
+			if (who == "mytcp" && what == "SYN" &&
+			    o !~ /^MSS=[0-9]+,SACK_PERM,TS,WS$/)
+				failed("mytcp SYN with options " o " (port " p ")")
+			nk = split($13, kinds, ";")
+			for (i = 1; i <= nk; i++) {
+				if (kinds[i] < 2) continue
+				if (what == "SYN") {
+					offered[st, kinds[i]] = 1
+				} else if ((st, kinds[i]) in offered) {
+					agreed[st, kinds[i]] = 1
+				} else {
+					failed(who " SYN-ACK with option " kinds[i] " the SYN did not offer (port " p ")")
+				}
+			}
 			mss[st, who] = $20
 		}
 		if ($18 > maxlen[who]) { maxlen[who] = $18; maxat[who] = $1 }
@@ -702,7 +751,8 @@ check_capture() {
 			if (rst <= 3) rex = rex sprintf(" %d (%s, port %s)", $1, who, p)
 		}
 		if (on($21) || !on($10)) next
-		# Right edges, in relative sequence numbers; no window scaling.
+		# Right edges, in relative sequence numbers; windows as tshark
+		# scales them (it saw both SYNs).
 		edge = $17 + $19
 		if (who == "Linux") {
 			if (edge > ledge[st]) ledge[st] = edge
@@ -742,7 +792,8 @@ check_capture() {
 		if (pass == "off" && partial["mytcp"] + partial["Linux"])
 			failed("unfinished checksums with TX offload off")
 		if (malformed) failed(malformed " malformed packets")
-		if (late) failed(late " segments after the SYNs carry SACK/TS/WS options, frames" lex)
+		if (late) failed(late " segments after the SYNs carry options not negotiated, frames" lex)
+		if (nots) failed(nots " mytcp segments without the negotiated timestamps, frames" tex)
 		if (rst) failed(rst " RSTs outside the RST steps, frames" rex)
 		if (ect) failed(ect " Linux packets with ECN codepoints (ECN is not negotiated), frames" eex)
 		if (over) failed(over " segments larger than the peer MSS, frames" oex)
@@ -786,6 +837,7 @@ for pass in $PASSES; do
 	step_rst
 	if [ "$pass" = on ]; then
 		step_zero_window
+		step_keepalive
 		step_mss
 		step_urgent
 		step_reuse
