@@ -43,11 +43,27 @@ void mytcp_reset(struct sock *sk, int err)
 	mytcp_done(sk);
 }
 
-/* Drop fully acknowledged segments, take an RTT sample (Karn's rule). */
-static u32 mytcp_clean_acked(struct sock *sk, u32 ack)
+static void mytcp_rtt_sample(struct sock *sk, u32 rtt_us)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+
+	if (!msk->min_rtt_us || rtt_us < msk->min_rtt_us)
+		msk->min_rtt_us = rtt_us;
+	/* hrtimers: a 1 us clock granularity (RFC 6298 G) */
+	mytcp_rto_sample(&msk->rto, rtt_us, 1,
+			 READ_ONCE(mn->sysctl_rto_min_us),
+			 READ_ONCE(mn->sysctl_rto_max_ms) * USEC_PER_MSEC);
+}
+
+/*
+ * Drop fully acknowledged segments, take an RTT sample (Karn's rule).
+ * Returns the number of segments acked; *@sampled says if an RTT sample
+ * was taken.
+ */
+static u32 mytcp_clean_acked(struct sock *sk, u32 ack, bool *sampled)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct sk_buff *skb;
 	u64 rtt_ns = 0;
 	u32 acked = 0;
@@ -67,17 +83,31 @@ static u32 mytcp_clean_acked(struct sock *sk, u32 ack)
 	}
 	if (!msk->packets_out)
 		msk->sacked_out = 0;
-	if (rtt_ns) {
-		u32 rtt_us = div_u64(rtt_ns, NSEC_PER_USEC) ?: 1;
-
-		if (!msk->min_rtt_us || rtt_us < msk->min_rtt_us)
-			msk->min_rtt_us = rtt_us;
-		/* hrtimers: a 1 us clock granularity (RFC 6298 G) */
-		mytcp_rto_sample(&msk->rto, rtt_us, 1,
-				 READ_ONCE(mn->sysctl_rto_min_us),
-				 READ_ONCE(mn->sysctl_rto_max_ms) * USEC_PER_MSEC);
-	}
+	*sampled = rtt_ns;
+	if (rtt_ns)
+		mytcp_rtt_sample(sk, div_u64(rtt_ns, NSEC_PER_USEC) ?: 1);
 	return acked;
+}
+
+/*
+ * RFC 7323 4.1 (RTTM): when only retransmitted segments were acked
+ * (Karn forbids a sample from them), TSecr still tells when the segment
+ * that drew this ACK was sent - in milliseconds. Without it a lost
+ * retransmission would leave the RTO backed off until new data is acked.
+ */
+static void mytcp_rtt_sample_tsecr(struct sock *sk,
+				   const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	s32 ms;
+
+	if (!msk->tstamp_ok || !(h->opts.present & MYTCP_OPT_TS) ||
+	    !h->opts.ts_ecr)
+		return;
+	ms = mytcp_ts_now(msk->ts_offset) - h->opts.ts_ecr;
+	if (ms < 0 || ms > 120000)
+		return;
+	mytcp_rtt_sample(sk, ms ? ms * USEC_PER_MSEC : 1);
 }
 
 static void mytcp_write_space(struct sock *sk)
@@ -120,7 +150,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 	u32 prior_in_flight = mytcp_in_flight(msk);
 	u32 wnd = (u32)h->window << msk->snd_wscale;
 	u32 acked = 0, newly_sacked;
-	bool dupack;
+	bool dupack, sampled;
 
 	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
 		/* Acks something not yet sent: ACK and drop. */
@@ -153,7 +183,9 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;
 		msk->dupacks = 0;
-		acked = mytcp_clean_acked(sk, h->ack);
+		acked = mytcp_clean_acked(sk, h->ack, &sampled);
+		if (!sampled)
+			mytcp_rtt_sample_tsecr(sk, h);
 	}
 	/* Window update, RFC 9293 3.10.7.4: only from newer segments. */
 	if (mytcp_seq_before(msk->snd_wl1, h->seq) ||
@@ -412,7 +444,7 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			     const struct mytcp_hdr_view *h)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	bool ack = h->flags & MYTCP_FLAG_ACK;
+	bool ack = h->flags & MYTCP_FLAG_ACK, ack_sampled;
 
 	if (ack && (mytcp_seq_before_eq(h->ack, msk->iss) ||
 		    mytcp_seq_after(h->ack, msk->snd_nxt))) {
@@ -444,7 +476,9 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;
-		mytcp_clean_acked(sk, h->ack);
+		if (!mytcp_clean_acked(sk, h->ack, &ack_sampled) ||
+		    !ack_sampled)
+			mytcp_rtt_sample_tsecr(sk, h);
 		mytcp_rtx_timer_stop(sk);
 		mytcp_set_state(sk, MYTCP_ESTABLISHED);
 		mytcp_established_init(sk);

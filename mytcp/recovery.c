@@ -44,6 +44,18 @@ static void mytcp_mark_lost(struct mytcp_sock *msk, struct sk_buff *skb)
 	}
 }
 
+/*
+ * Duplicate ACKs (or SACKed segments above a hole) that mean loss:
+ * DupThresh, or fewer when less than four segments are out and nothing
+ * new can be sent to draw more (early retransmit, RFC 5827 3.1).
+ */
+static u32 mytcp_dupthresh(const struct mytcp_sock *msk)
+{
+	if (msk->packets_out <= MYTCP_DUPTHRESH && !msk->send_head)
+		return max_t(u32, msk->packets_out, 2) - 1;
+	return MYTCP_DUPTHRESH;
+}
+
 /* The oldest sent segment, or NULL. */
 static struct sk_buff *mytcp_rtx_head(struct sock *sk)
 {
@@ -104,10 +116,10 @@ u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts)
 static void mytcp_sack_mark_lost(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 above = 0, thresh = mytcp_dupthresh(msk);
 	struct sk_buff *skb;
-	u32 above = 0;
 
-	if (!msk->sack_ok || msk->sacked_out < MYTCP_DUPTHRESH)
+	if (!msk->sack_ok || msk->sacked_out < thresh)
 		return;
 	skb_queue_reverse_walk(&sk->sk_write_queue, skb) {
 		u8 marks = MYTCP_SKB_CB(skb)->sacked;
@@ -116,10 +128,10 @@ static void mytcp_sack_mark_lost(struct sock *sk)
 			continue;	/* not sent yet */
 		if (marks & MYTCP_SKB_SACKED)
 			above++;
-		else if (above >= MYTCP_DUPTHRESH &&
+		else if (above >= thresh &&
 			 !(marks & (MYTCP_SKB_LOST | MYTCP_SKB_RETRANS)))
 			mytcp_mark_lost(msk, skb);
-		else if (marks & MYTCP_SKB_LOST && above >= MYTCP_DUPTHRESH)
+		else if (marks & MYTCP_SKB_LOST && above >= thresh)
 			break;	/* everything below was marked before */
 	}
 }
@@ -246,7 +258,7 @@ void mytcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_in_flight,
 		 * RFC 6582 3.2 (2): no second reduction for losses of the
 		 * window already recovered from (high_seq).
 		 */
-		if ((msk->dupacks >= MYTCP_DUPTHRESH || msk->lost_out) &&
+		if ((msk->dupacks >= mytcp_dupthresh(msk) || msk->lost_out) &&
 		    mytcp_seq_after(msk->snd_una, msk->high_seq) &&
 		    msk->packets_out) {
 			mytcp_enter_recovery(sk);
