@@ -329,6 +329,11 @@ static void mytcp_proc_sock(struct seq_file *seq, struct sock *sk, int *n)
 	int state = inet_sk_state_load(sk);
 	int timer = 0, rx, tx;
 	unsigned long when = 0;
+	/* The last columns as in /proc/net/tcp: ato, quickack, cwnd, ssthresh */
+	int delack_ms = READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_delack_ms);
+	unsigned int ato = jiffies_to_clock_t(msecs_to_jiffies(delack_ms));
+	u32 sst = READ_ONCE(msk->cc.ssthresh);
+	int ssthresh = sst >= MYTCP_CC_INFINITE_SSTHRESH ? -1 : (int)sst;
 
 	if (state == MYTCP_LISTEN) {
 		rx = READ_ONCE(sk->sk_ack_backlog);
@@ -354,7 +359,8 @@ static void mytcp_proc_sock(struct seq_file *seq, struct sock *sk, int *n)
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
 		   jiffies_to_clock_t(usecs_to_jiffies(mytcp_rto_us(sk))),
-		   0, 0, 0, -1);
+		   ato, READ_ONCE(msk->quickack) << 1, READ_ONCE(msk->cc.cwnd),
+		   ssthresh);
 	seq_pad(seq, '\n');
 }
 

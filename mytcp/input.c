@@ -61,9 +61,11 @@ static void mytcp_rtt_sample(struct sock *sk, u32 rtt_us)
  * Returns the number of segments acked; *@sampled says if an RTT sample
  * was taken.
  */
-static u32 mytcp_clean_acked(struct sock *sk, u32 ack, bool *sampled)
+static u32 mytcp_clean_acked(struct sock *sk, u32 ack, u64 *xmit_ns,
+			     bool *sampled)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool ambiguous = false;
 	struct sk_buff *skb;
 	u64 rtt_ns = 0;
 	u32 acked = 0;
@@ -73,8 +75,16 @@ static u32 mytcp_clean_acked(struct sock *sk, u32 ack, bool *sampled)
 
 		if (mytcp_seq_after(cb->end_seq, ack))
 			break;
-		if (cb->tx_ns && !cb->retrans)
+		/*
+		 * Karn (RFC 6298 3): an ACK that covers a retransmission says
+		 * nothing of the segments after it either - they waited for
+		 * the hole - nor does one for data SACKed long ago.
+		 */
+		if (cb->retrans)
+			ambiguous = true;
+		else if (cb->tx_ns && !(cb->sacked & MYTCP_SKB_SACKED))
 			rtt_ns = ktime_get_ns() - cb->tx_ns;
+		*xmit_ns = cb->xmit_ns;
 		mytcp_skb_unmark(msk, skb);
 		msk->packets_out--;
 		acked++;
@@ -83,6 +93,8 @@ static u32 mytcp_clean_acked(struct sock *sk, u32 ack, bool *sampled)
 	}
 	if (!msk->packets_out)
 		msk->sacked_out = 0;
+	if (ambiguous)
+		rtt_ns = 0;
 	*sampled = rtt_ns;
 	if (rtt_ns)
 		mytcp_rtt_sample(sk, div_u64(rtt_ns, NSEC_PER_USEC) ?: 1);
@@ -96,16 +108,22 @@ static u32 mytcp_clean_acked(struct sock *sk, u32 ack, bool *sampled)
  * retransmission would leave the RTO backed off until new data is acked.
  */
 static void mytcp_rtt_sample_tsecr(struct sock *sk,
-				   const struct mytcp_hdr_view *h)
+				   const struct mytcp_hdr_view *h, u64 xmit_ns)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	u64 now = ktime_get_ns();
 	s32 ms;
 
 	if (!msk->tstamp_ok || !(h->opts.present & MYTCP_OPT_TS) ||
-	    !h->opts.ts_ecr)
+	    !h->opts.ts_ecr || !xmit_ns || now < xmit_ns)
 		return;
 	ms = mytcp_ts_now(msk->ts_offset) - h->opts.ts_ecr;
-	if (ms < 0 || ms > 120000)
+	/*
+	 * An echo older than the last transmission of the acked data (plus
+	 * a tick) is a late ACK - a window update, say - or one for an
+	 * earlier copy: no sample.
+	 */
+	if (ms < 0 || (u64)ms > div_u64(now - xmit_ns, NSEC_PER_MSEC) + 1)
 		return;
 	mytcp_rtt_sample(sk, ms ? ms * USEC_PER_MSEC : 1);
 }
@@ -151,6 +169,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 	u32 wnd = (u32)h->window << msk->snd_wscale;
 	u32 acked = 0, newly_sacked;
 	bool dupack, sampled;
+	u64 xmit_ns = 0;
 
 	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
 		/* Acks something not yet sent: ACK and drop. */
@@ -183,9 +202,9 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;
 		msk->dupacks = 0;
-		acked = mytcp_clean_acked(sk, h->ack, &sampled);
+		acked = mytcp_clean_acked(sk, h->ack, &xmit_ns, &sampled);
 		if (!sampled)
-			mytcp_rtt_sample_tsecr(sk, h);
+			mytcp_rtt_sample_tsecr(sk, h, xmit_ns);
 	}
 	/* Window update, RFC 9293 3.10.7.4: only from newer segments. */
 	if (mytcp_seq_before(msk->snd_wl1, h->seq) ||
@@ -445,6 +464,7 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	bool ack = h->flags & MYTCP_FLAG_ACK, ack_sampled;
+	u64 xmit_ns = 0;
 
 	if (ack && (mytcp_seq_before_eq(h->ack, msk->iss) ||
 		    mytcp_seq_after(h->ack, msk->snd_nxt))) {
@@ -476,9 +496,9 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		msk->snd_una = h->ack;
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;
-		if (!mytcp_clean_acked(sk, h->ack, &ack_sampled) ||
+		if (!mytcp_clean_acked(sk, h->ack, &xmit_ns, &ack_sampled) ||
 		    !ack_sampled)
-			mytcp_rtt_sample_tsecr(sk, h);
+			mytcp_rtt_sample_tsecr(sk, h, xmit_ns);
 		mytcp_rtx_timer_stop(sk);
 		mytcp_set_state(sk, MYTCP_ESTABLISHED);
 		mytcp_established_init(sk);

@@ -100,6 +100,8 @@ struct mytcp_skb_cb {
 	u32 seq;		/* first sequence number */
 	u32 end_seq;		/* seq + SYN + payload + FIN */
 	u64 tx_ns;		/* last transmission (Karn: 0 once resent) */
+	u64 first_ns;		/* first transmission */
+	u64 xmit_ns;		/* latest transmission, retransmissions too */
 	u8 flags;		/* MYTCP_FLAG_* */
 	u8 retrans;		/* ever sent again (Karn: no RTT sample) */
 	u8 sacked;		/* MYTCP_SKB_* scoreboard marks */

@@ -310,6 +310,7 @@ static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	MYTCP_SKB_CB(buff)->end_seq = cb->end_seq;
 	MYTCP_SKB_CB(buff)->flags = cb->flags;
 	MYTCP_SKB_CB(buff)->tx_ns = 0;
+	MYTCP_SKB_CB(buff)->first_ns = 0;
 	MYTCP_SKB_CB(buff)->retrans = cb->retrans;
 	MYTCP_SKB_CB(buff)->sacked = 0;
 	cb->end_seq = cb->seq + len;
@@ -351,6 +352,7 @@ int mytcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	err = mytcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (err)
 		return err;
+	cb->xmit_ns = ktime_get_ns();
 	if (!(cb->sacked & MYTCP_SKB_RETRANS)) {
 		cb->sacked |= MYTCP_SKB_RETRANS;
 		msk->retrans_out++;
@@ -456,6 +458,8 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		if (mytcp_nagle_hold(sk, skb, nonagle))
 			break;
 		cb->tx_ns = cb->retrans ? 0 : now;
+		cb->first_ns = now;
+		cb->xmit_ns = now;
 		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
 			break;
 		msk->snd_nxt = cb->end_seq;

@@ -209,7 +209,7 @@ static void mytcp_rtx_timeout(struct sock *sk)
 	}
 	if (!msk->retrans_start_ns) {
 		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-		u64 sent = head ? MYTCP_SKB_CB(head)->tx_ns : 0;
+		u64 sent = head ? MYTCP_SKB_CB(head)->first_ns : 0;
 
 		msk->retrans_start_ns = sent ?: ktime_get_ns() -
 			(u64)mytcp_rto_us(sk) * NSEC_PER_USEC;
