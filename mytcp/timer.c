@@ -43,9 +43,17 @@ static void mytcp_timer_stop(struct sock *sk, struct hrtimer *t, bool *armed)
 void mytcp_rtx_timer_arm(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	u64 ns = (u64)mytcp_rto_us(sk) * NSEC_PER_USEC;
+	u32 ut = READ_ONCE(msk->user_timeout_ms);
 
-	mytcp_timer_arm(sk, &msk->rtx_timer, &msk->rtx_armed,
-			(u64)mytcp_rto_us(sk) * NSEC_PER_USEC);
+	/* TCP_USER_TIMEOUT: fire when it runs out, not a backoff later. */
+	if (ut && msk->retrans_start_ns) {
+		u64 end = msk->retrans_start_ns + mytcp_ms_to_ns(ut);
+		u64 now = ktime_get_ns();
+
+		ns = min_t(u64, ns, end > now ? end - now : NSEC_PER_MSEC);
+	}
+	mytcp_timer_arm(sk, &msk->rtx_timer, &msk->rtx_armed, ns);
 }
 
 void mytcp_rtx_timer_stop(struct sock *sk)

@@ -11,7 +11,8 @@
 #  - delayed ACKs: fewer ACKs than data segments, an ACK for every
 #    segment with delack_ms=0, and a lone segment ACKed by the timer;
 #  - a sub-millisecond RTO floor (rto_min_us) retransmits within
-#    milliseconds where the default floor waits 200 ms.
+#    milliseconds where the default floor waits 200 ms;
+#  - TCP_USER_TIMEOUT gives up on time, as Linux TCP does.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_ko
@@ -212,5 +213,15 @@ ip netns exec "$A" sysctl -qw net.mytcp.rto_min_us=1000
 out=$(ip netns exec "$A" timeout 60 python3 "$DRIVER" 253 rto)
 check "rto_min_us=1000 retransmits within milliseconds (${out#ok } in 300 ms)" \
 	test "${out#ok }" -ge 3
+
+# TCP_USER_TIMEOUT (1500 ms) ends a connection whose data goes
+# unacknowledged, at that time rather than at the next backed-off RTO;
+# the same on Linux TCP.
+for proto in 6 253; do
+	out=$(ip netns exec "$A" timeout 60 python3 "$DRIVER" "$proto" usertimeout)
+	read -r _ ms err <<<"$out"
+	check "TCP_USER_TIMEOUT 1500 ms, protocol $proto: $err after ${ms:-?} ms" \
+		test "$err" = ETIMEDOUT -a "${ms:-0}" -ge 1400 -a "${ms:-0}" -le 2600
+done
 
 exit "$ret"

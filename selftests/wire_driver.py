@@ -11,6 +11,10 @@
                                     arriving segment of PROTO for 300 ms
                                     while one write waits for its ACK;
                                     print the retransmissions counted
+  wire_driver.py PROTO usertimeout  TCP_USER_TIMEOUT 1500 ms, then drop
+                                    every arriving segment of PROTO while
+                                    a write waits: print the ms until the
+                                    socket fails and the errno name
 
 Prints "ok ..." on success; exits 1 on any error.
 """
@@ -102,6 +106,30 @@ def rto(proto):
     print("ok %d" % retrans)
 
 
+def usertimeout(proto):
+    import errno
+    c, s = pair(proto)
+    round_trips(c, s, 5)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1500)
+    subprocess.run(["tc", "qdisc", "add", "dev", "lo", "clsact"], check=True)
+    subprocess.run(["tc", "filter", "add", "dev", "lo", "ingress", "protocol",
+                    "ip", "prio", "1", "u32", "match", "ip", "protocol",
+                    str(proto), "0xff", "action", "drop"], check=True)
+    t0 = time.monotonic()
+    c.sendall(b"u" * 1000)
+    c.settimeout(10)
+    err = "none"
+    try:
+        c.recv(1)
+    except OSError as e:
+        err = errno.errorcode.get(e.errno, str(e.errno))
+    ms = int((time.monotonic() - t0) * 1000)
+    subprocess.run(["tc", "qdisc", "del", "dev", "lo", "clsact"], check=True)
+    c.close()
+    s.close()
+    print("ok %d %s" % (ms, err))
+
+
 def main():
     proto, mode = int(sys.argv[1]), sys.argv[2]
     if mode == "xfer":
@@ -110,6 +138,8 @@ def main():
         lone(proto)
     elif mode == "rto":
         rto(proto)
+    elif mode == "usertimeout":
+        usertimeout(proto)
     else:
         sys.exit("unknown mode " + mode)
 
