@@ -85,19 +85,27 @@ def lone(proto):
     print("ok")
 
 
+def blackhole(proto):
+    """Drop every segment of PROTO arriving on lo (our sends still go)."""
+    subprocess.run(["tc", "qdisc", "add", "dev", "lo", "clsact"], check=True)
+    subprocess.run(["tc", "filter", "add", "dev", "lo", "ingress", "protocol",
+                    "ip", "prio", "1", "u32", "match", "ip", "protocol",
+                    str(proto), "0xff", "action", "drop"], check=True)
+
+
+def unblackhole():
+    subprocess.run(["tc", "qdisc", "del", "dev", "lo", "clsact"], check=True)
+
+
 def rto(proto):
     c, s = pair(proto)
     round_trips(c, s, 20)
-    tc = ["tc", "filter", "add", "dev", "lo", "ingress", "protocol", "ip",
-          "prio", "1", "u32", "match", "ip", "protocol", str(proto), "0xff",
-          "action", "drop"]
-    subprocess.run(["tc", "qdisc", "add", "dev", "lo", "clsact"], check=True)
     before = counter("RetransSegs")
-    subprocess.run(tc, check=True)
+    blackhole(proto)
     c.sendall(b"r" * 1000)
     time.sleep(0.3)
     retrans = counter("RetransSegs") - before
-    subprocess.run(["tc", "qdisc", "del", "dev", "lo", "clsact"], check=True)
+    unblackhole()
     got = b""
     while len(got) < 1000:
         got += s.recv(1000 - len(got))
@@ -111,10 +119,7 @@ def usertimeout(proto):
     c, s = pair(proto)
     round_trips(c, s, 5)
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1500)
-    subprocess.run(["tc", "qdisc", "add", "dev", "lo", "clsact"], check=True)
-    subprocess.run(["tc", "filter", "add", "dev", "lo", "ingress", "protocol",
-                    "ip", "prio", "1", "u32", "match", "ip", "protocol",
-                    str(proto), "0xff", "action", "drop"], check=True)
+    blackhole(proto)
     t0 = time.monotonic()
     c.sendall(b"u" * 1000)
     c.settimeout(10)
@@ -124,7 +129,7 @@ def usertimeout(proto):
     except OSError as e:
         err = errno.errorcode.get(e.errno, str(e.errno))
     ms = int((time.monotonic() - t0) * 1000)
-    subprocess.run(["tc", "qdisc", "del", "dev", "lo", "clsact"], check=True)
+    unblackhole()
     c.close()
     s.close()
     print("ok %d %s" % (ms, err))
