@@ -12,7 +12,8 @@
 #    segment with delack_ms=0, and a lone segment ACKed by the timer;
 #  - a sub-millisecond RTO floor (rto_min_us) retransmits within
 #    milliseconds where the default floor waits 200 ms;
-#  - TCP_USER_TIMEOUT gives up on time, as Linux TCP does.
+#  - TCP_USER_TIMEOUT gives up on time, as Linux TCP does;
+#  - PAWS drops a segment with an old timestamp, as Linux TCP does.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_ko
@@ -222,6 +223,19 @@ for proto in 6 253; do
 	read -r _ ms err <<<"$out"
 	check "TCP_USER_TIMEOUT 1500 ms, protocol $proto: $err after ${ms:-?} ms" \
 		test "$err" = ETIMEDOUT -a "${ms:-0}" -ge 1400 -a "${ms:-0}" -le 2600
+done
+
+# PAWS (RFC 7323 5.3): a byte at RCV.NXT whose timestamp is older than
+# TS.Recent is dropped (and counted); the same byte with a newer one is
+# taken. Linux TCP first, as the reference.
+for proto in 6 253; do
+	p0=$(counter "$A" PAWSEstabRejected)
+	out=$(ip netns exec "$A" timeout 60 python3 "$DRIVER" "$proto" paws)
+	check "PAWS, protocol $proto: old timestamp ${out#ok }" \
+		test "$out" = "ok dropped taken"
+	[ "$proto" = 253 ] || continue
+	n=$(($(counter "$A" PAWSEstabRejected) - p0))
+	check "PAWSEstabRejected counted it ($n)" test "$n" -ge 1
 done
 
 exit "$ret"

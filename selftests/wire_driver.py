@@ -11,6 +11,11 @@
                                     arriving segment of PROTO for 300 ms
                                     while one write waits for its ACK;
                                     print the retransmissions counted
+  wire_driver.py PROTO paws         inject, as the client, one byte at
+                                    RCV.NXT with a timestamp older than
+                                    TS.Recent (must be dropped, RFC 7323
+                                    5.3) and then with a newer one (taken);
+                                    print "dropped taken" or what happened
   wire_driver.py PROTO usertimeout  TCP_USER_TIMEOUT 1500 ms, then drop
                                     every arriving segment of PROTO while
                                     a write waits: print the ms until the
@@ -21,6 +26,7 @@ Prints "ok ..." on success; exits 1 on any error.
 import hashlib
 import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -114,6 +120,91 @@ def rto(proto):
     print("ok %d" % retrans)
 
 
+def csum16(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def last_segments(cap, proto, cport):
+    """(seq_end, tsval) of the client's last data and the server's
+    snd_nxt, from the packets of PROTO captured on lo."""
+    cli = srv = None
+    while True:
+        try:
+            frame = cap.recv(65535)
+        except BlockingIOError:
+            return cli, srv
+        ip = frame[14:]
+        if len(ip) < 40 or ip[9] != proto:
+            continue
+        ihl = (ip[0] & 15) * 4
+        tot = struct.unpack("!H", ip[2:4])[0]
+        tcp = ip[ihl:tot]
+        sport, dport, seq = struct.unpack("!HHI", tcp[:8])
+        doff = (tcp[12] >> 4) * 4
+        plen = len(tcp) - doff
+        opts, tsval, i = tcp[20:doff], None, 0
+        while i < len(opts) and opts[i] != 0:
+            if opts[i] == 1:
+                i += 1
+                continue
+            if opts[i] == 8:
+                tsval = struct.unpack("!I", opts[i + 2:i + 6])[0]
+            i += max(opts[i + 1], 2)
+        if sport == cport and plen:
+            cli = (seq + plen, tsval)
+        elif dport == cport:
+            srv = seq + plen
+
+
+def inject(proto, cport, sport, seq, ack, tsval, tsecr, data):
+    opts = struct.pack("!BBBBII", 1, 1, 8, 10, tsval, tsecr)
+    hdr = struct.pack("!HHIIBBHHH", cport, sport, seq, ack,
+                      (20 + len(opts)) // 4 << 4, 0x18, 65535, 0, 0)
+    seg = hdr + opts + data
+    lo = socket.inet_aton("127.0.0.1")
+    pseudo = lo + lo + struct.pack("!BBH", 0, 6, len(seg))
+    seg = seg[:16] + struct.pack("!H", csum16(pseudo + seg)) + seg[18:]
+    iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0x4000,
+                      64, proto, 0, lo, lo)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.sendto(iph + seg, ("127.0.0.1", 0))
+    raw.close()
+
+
+def paws(proto):
+    cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    cap.bind(("lo", 0))
+    c, s = pair(proto)
+    for sk in (c, s):
+        sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                      struct.pack("ii", 1, 0))
+    round_trips(c, s, 3)
+    time.sleep(0.2)
+    cap.setblocking(False)
+    cli, srv = last_segments(cap, proto, c.getsockname()[1])
+    if not cli or cli[1] is None or srv is None:
+        sys.exit("no timestamps seen: %r %r" % (cli, srv))
+    seq, tsval = cli
+    sport = s.getsockname()[1]
+    s.settimeout(0.5)
+    verdict = []
+    for ts in (tsval - 100, tsval + 100):
+        inject(proto, c.getsockname()[1], sport, seq, srv, ts & 0xffffffff, 0,
+               b"Z")
+        try:
+            verdict.append("taken" if s.recv(1) == b"Z" else "other")
+        except socket.timeout:
+            verdict.append("dropped")
+    c.close()
+    s.close()
+    print("ok " + " ".join(verdict))
+
+
 def usertimeout(proto):
     import errno
     c, s = pair(proto)
@@ -145,6 +236,8 @@ def main():
         rto(proto)
     elif mode == "usertimeout":
         usertimeout(proto)
+    elif mode == "paws":
+        paws(proto)
     else:
         sys.exit("unknown mode " + mode)
 
