@@ -2,9 +2,10 @@
 /*
  * mytcp: module init/exit and registration with the IPv4 stack.
  *
- * Registration order is: struct proto (slab), per-netns state, the IP
- * protocol handler (receive path) and last the socket switch entry, so
- * that no socket can be created before everything it needs exists.
+ * Registration order is: the mini-socket caches, struct proto (slab),
+ * per-netns state, the IP protocol handler (receive path) and last the
+ * socket switch entry, so that no socket can be created before
+ * everything it needs exists.
  * Unregistration runs in exactly the reverse order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -53,9 +54,13 @@ static int __init mytcp_init(void)
 	if (err)
 		return err;
 
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_minisocks_init();
 	if (err)
 		goto err_hash;
+
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto err_mini;
 	mytcp_orphan_creator_init();
 
 	err = mytcp_ctrl_init();
@@ -78,6 +83,8 @@ err_ctrl:
 	mytcp_ctrl_exit();
 err_proto:
 	proto_unregister(&mytcp_prot);
+err_mini:
+	mytcp_minisocks_exit();
 err_hash:
 	mytcp_hash_exit();
 	return err;
@@ -98,6 +105,7 @@ static void __exit mytcp_exit(void)
 	/* Sockets and entries freed after a grace period must be gone. */
 	rcu_barrier();
 	proto_unregister(&mytcp_prot);
+	mytcp_minisocks_exit();
 	mytcp_hash_exit();
 	pr_info("unregistered\n");
 }

@@ -519,6 +519,8 @@ void mytcp_listener_drop_requests(struct sock *listener);
 void mytcp_time_wait(struct sock *sk);
 void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		  const struct mytcp_hdr_view *h);
+int mytcp_minisocks_init(void);
+void mytcp_minisocks_exit(void);
 void mytcp_mini_free(struct mytcp_mini *m);
 void mytcp_mini_release(struct mytcp_mini *m);
 
