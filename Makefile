@@ -10,6 +10,8 @@
 #   make fuzz            libFuzzer over the pure core (FUZZ_SECONDS each)
 #   make demo            the main job: boot 6.12 in QEMU and show mytcp
 #   make goodput         mytcp's goodput next to TCP's over netem, in QEMU
+#   make bench           benchmark table of mytcp next to TCP, in QEMU
+#                        (BENCH_QUICK=1: one short run each)
 #   make check           every test: builds, style, unit, both kernels in QEMU
 #   make checkpatch      kernel coding style of every C file
 #   make sparse          the module under sparse (C=2)
@@ -25,7 +27,8 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 
 PWD := $(shell pwd)
 
-.PHONY: all modules install modclean clean unit fuzz demo goodput check checkpatch sparse \
+.PHONY: all modules install modclean clean unit fuzz demo goodput bench check checkpatch \
+	sparse \
 	kselftest-deps deps
 
 all: modules
@@ -59,6 +62,9 @@ demo:
 
 goodput:
 	scripts/goodput
+
+bench:
+	scripts/bench
 
 check:
 	scripts/check
