@@ -296,20 +296,28 @@ static double hist_quantile(double q)
 	return i + 0.5;
 }
 
-/* Busy and softirq jiffies of all CPUs (the "cpu" line of /proc/stat). */
-static void cpu_jiffies(unsigned long long *busy, unsigned long long *softirq)
+/* Jiffies of all CPUs (the "cpu" line of /proc/stat): total, busy, softirq. */
+struct cpu_ticks {
+	unsigned long long total, busy, softirq;
+};
+
+static void cpu_ticks(struct cpu_ticks *c)
 {
 	unsigned long long v[8] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
+	int i;
 
 	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
 			 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
 			 &v[7]) != 8)
 		die("/proc/stat");
 	fclose(f);
+	c->total = 0;
+	for (i = 0; i < 8; i++)
+		c->total += v[i];
 	/* user nice system [idle iowait] irq softirq steal */
-	*busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-	*softirq = v[6];
+	c->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	c->softirq = v[6];
 }
 
 static double rusage_s(int who)
@@ -341,15 +349,16 @@ static void stop_server(void)
 
 static void run_stream(void)
 {
-	unsigned long long busy0, busy1, si0, si1, sent = 0;
-	double t0, t, self0, cpu_vm, cpu_proc, gb;
-	long hz = sysconf(_SC_CLK_TCK);
+	struct cpu_ticks c0, c1;
+	unsigned long long sent = 0, ticks;
+	double t0, t, self0, busy, cpu_vm, cpu_proc, gb;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int fd = connect_one(false);
 	ssize_t r;
 
 	memset(buf, 'x', opt.size);
 	self0 = rusage_s(RUSAGE_SELF);
-	cpu_jiffies(&busy0, &si0);
+	cpu_ticks(&c0);
 	t0 = now();
 	while (opt.bytes ? sent < opt.bytes : now() - t0 < opt.seconds) {
 		r = write(fd, buf, opt.size);
@@ -362,18 +371,26 @@ static void run_stream(void)
 	while ((r = read(fd, buf, sizeof(buf))) > 0)
 		;
 	t = now() - t0;
-	cpu_jiffies(&busy1, &si1);
+	cpu_ticks(&c1);
 	close(fd);
 	stop_server();
-	cpu_vm = (double)(busy1 - busy0) / hz;
+	/*
+	 * The busy share of the ticks times CPUs times wall time: a VM may
+	 * lose ticks when its host is busy, and the share survives that.
+	 */
+	ticks = c1.total - c0.total;
+	busy = ticks ? (double)(c1.busy - c0.busy) / ticks : 0;
+	cpu_vm = busy * ncpu * t;
 	cpu_proc = rusage_s(RUSAGE_SELF) - self0 + rusage_s(RUSAGE_CHILDREN);
 	gb = sent / 1e9;
 	put("size", "%zu", opt.size);
 	put("bytes", "%llu", sent);
 	put("seconds", "%.3f", t);
 	put("gbps", "%.4f", sent * 8 / t / 1e9);
-	put("cpu_vm_s", "%.2f", cpu_vm);
-	put("softirq_s", "%.2f", (double)(si1 - si0) / hz);
+	put("cpu_busy", "%.3f", busy);
+	put("cpu_vm_s", "%.3f", cpu_vm);
+	put("softirq_s", "%.3f", ticks ? (double)(c1.softirq - c0.softirq) /
+	    ticks * ncpu * t : 0);
 	put("cpu_proc_s", "%.3f", cpu_proc);
 	put("cpu_s_per_gb", "%.3f", cpu_vm / gb);
 	put("cpu_proc_s_per_gb", "%.3f", cpu_proc / gb);
