@@ -678,4 +678,5 @@ const struct proto_ops mytcp_stream_ops = {
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
+	.set_peek_off	= MYTCP_SET_PEEK_OFF,
 };
