@@ -57,6 +57,17 @@ static inline struct sock *mytcp_accept(struct sock *sk, int flags, int *err,
 }
 #endif
 
+/*
+ * SO_PEEK_OFF: Linux TCP takes it from 6.9 on (EOPNOTSUPP before);
+ * mytcp follows the kernel it runs on. recvmsg() honours sk_peek_off
+ * either way: it stays -1 when the option cannot be set.
+ */
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
+#define MYTCP_SET_PEEK_OFF	sk_set_peek_off
+#else
+#define MYTCP_SET_PEEK_OFF	NULL
+#endif
+
 /* 6.2 added tcpi_rcv_wnd (and tcpi_rehash) to struct tcp_info. */
 static inline void mytcp_tcpi_set_rcv_wnd(struct tcp_info *info, u32 wnd)
 {

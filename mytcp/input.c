@@ -306,16 +306,20 @@ static void mytcp_rcv_ratio_update(struct sock *sk, const struct sk_buff *skb)
  * Charge an arriving segment to the receive buffer, or refuse it. Data we
  * offered a window for is taken even if its truesize overshoots the
  * buffer, up to twice its size; beyond that, or outside the offered
- * window, the buffer limit holds.
+ * window, the buffer limit holds. @force (in-order data into an empty
+ * receive queue) takes it anyway, as Linux does: else a buffer shrunk
+ * below one segment's truesize (SO_RCVBUF) would refuse every
+ * retransmission and the connection would stall.
  */
-static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end)
+static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end,
+			      bool force)
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	int limit = READ_ONCE(sk->sk_rcvbuf);
 
 	if (mytcp_seq_before_eq(end, msk->rcv_wup + msk->rcv_wnd))
 		limit *= 2;
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
+	if (!force && atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
 		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
 		return false;
 	}
@@ -346,7 +350,7 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		if (mytcp_seq_before(cb->seq, pcb->seq))
 			break;
 	}
-	if (!mytcp_rmem_charge(sk, skb, cb->end_seq))
+	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false))
 		return false;
 	__skb_queue_before(q, pos, skb);
 	MYTCP_INC_STATS(sock_net(sk), OFOQUEUE);
@@ -414,7 +418,8 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 		*fin = has_fin && end == msk->rcv_nxt;
 		return false;
 	}
-	if (!mytcp_rmem_charge(sk, skb, end))
+	if (!mytcp_rmem_charge(sk, skb, end,
+			       skb_queue_empty(&sk->sk_receive_queue)))
 		return false;
 	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
 	__skb_pull(skb, h->hdr_len + (msk->rcv_nxt - h->seq));

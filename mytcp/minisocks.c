@@ -123,7 +123,7 @@ static void mytcp_send_synack(struct mytcp_request *req)
 	mytcp_send_reply(mytcp_mini_net(m), NULL, m->laddr, m->raddr,
 			 m->lport, m->rport, req->iss, req->irs + 1,
 			 MYTCP_FLAG_SYN | MYTCP_FLAG_ACK, req->rcv_wnd,
-			 &opts, req->tos, req->oif);
+			 &opts, req->tos, req->ttl, req->oif);
 }
 
 /* SYN-ACK retransmission with exponential backoff (RFC 6298 5.5). */
@@ -208,7 +208,9 @@ int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
 		req->ts_recent = h->opts.ts_val;
 		req->ts_offset = mytcp_ts_offset(iph->daddr, iph->saddr);
 	}
-	req->tos = iph->tos & ~INET_ECN_MASK;
+	/* As Linux: the SYN-ACK carries the listener's IP_TOS and IP_TTL. */
+	req->tos = READ_ONCE(inet_sk(listener)->tos);
+	req->ttl = READ_ONCE(inet_sk(listener)->uc_ttl);
 	req->oif = listener->sk_bound_dev_if;
 	sock_hold(listener);
 	req->listener = listener;
@@ -372,7 +374,7 @@ static void mytcp_request_send_ack(struct mytcp_request *req,
 	}
 	mytcp_send_reply(mytcp_mini_net(m), skb, m->laddr, m->raddr, m->lport,
 			 m->rport, req->iss + 1, req->irs + 1, MYTCP_FLAG_ACK,
-			 req->rcv_wnd >> req->rcv_wscale, &opts, req->tos,
+			 req->rcv_wnd >> req->rcv_wscale, &opts, req->tos, -1,
 			 req->oif);
 }
 
@@ -620,7 +622,7 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		}
 		mytcp_send_reply(net, skb, m->laddr, m->raddr, m->lport,
 				 m->rport, tw->snd_nxt, tw->rcv_nxt,
-				 MYTCP_FLAG_ACK, tw->rcv_wnd, &opts, tw->tos,
+				 MYTCP_FLAG_ACK, tw->rcv_wnd, &opts, tw->tos, -1,
 				 inet_iif(skb));
 		if (h->flags & MYTCP_FLAG_FIN)
 			mytcp_mini_restart_timer(m, tw_ns);

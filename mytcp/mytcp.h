@@ -153,7 +153,8 @@ struct mytcp_request {
 	u32 rcv_wnd;		/* offered in our SYN-ACK */
 	u16 peer_mss;
 	u8 retrans;
-	u8 tos;
+	u8 tos;			/* the listener's IP_TOS and IP_TTL */
+	int ttl;		/* (-1: the route's default) */
 	int oif;
 	/* Options both sides offered (RFC 7323, RFC 2018) */
 	u8 snd_wscale;
@@ -458,7 +459,8 @@ int mytcp_send_window_probe(struct sock *sk);
 void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
 		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		      u32 seq, u32 ack, u8 flags, u16 window,
-		      const struct mytcp_opt_out *opts, u8 tos, int oif);
+		      const struct mytcp_opt_out *opts, u8 tos, int ttl,
+		      int oif);
 void mytcp_send_rst_reply(struct net *net, struct sk_buff *skb);
 u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u16 mytcp_route_mss(struct sock *sk);

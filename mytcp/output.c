@@ -576,13 +576,13 @@ int mytcp_send_window_probe(struct sock *sk)
 /*
  * A segment sent without a socket: @saddr/@sport are ours. Used for RSTs
  * to segments that reach nothing, SYN-ACKs of requests and ACKs of
- * TIME-WAIT entries. The checksum is computed in software (short
+ * TIME-WAIT entries. @ttl < 0: the route's default. The checksum is computed in software (short
  * segments, and no socket to know the device's offloads).
  */
 void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
 		      __be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		      u32 seq, u32 ack, u8 flags, u16 window,
-		      const struct mytcp_opt_out *opts, u8 tos, int oif)
+		      const struct mytcp_opt_out *opts, u8 tos, int ttl, int oif)
 {
 	int opt_len = opts ? mytcp_options_size(opts) : 0;
 	unsigned int len = sizeof(struct tcphdr) + opt_len;
@@ -626,7 +626,7 @@ void mytcp_send_reply(struct net *net, struct sk_buff *in_skb,
 	iph->ihl = 5;
 	iph->tos = tos;
 	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->ttl = ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ttl;
 	iph->protocol = mytcp_proto_num;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
@@ -657,11 +657,11 @@ void mytcp_send_rst_reply(struct net *net, struct sk_buff *skb)
 	if (th->ack)
 		mytcp_send_reply(net, skb, iph->daddr, iph->saddr, th->dest,
 				 th->source, ntohl(th->ack_seq), 0,
-				 MYTCP_FLAG_RST, 0, NULL, 0, inet_iif(skb));
+				 MYTCP_FLAG_RST, 0, NULL, 0, -1, inet_iif(skb));
 	else
 		mytcp_send_reply(net, skb, iph->daddr, iph->saddr, th->dest,
 				 th->source, 0, cb->end_seq,
-				 MYTCP_FLAG_RST | MYTCP_FLAG_ACK, 0, NULL, 0,
+				 MYTCP_FLAG_RST | MYTCP_FLAG_ACK, 0, NULL, 0, -1,
 				 inet_iif(skb));
 }
 

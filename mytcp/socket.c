@@ -592,6 +592,53 @@ struct sock *mytcp_accept_child(struct sock *sk, int flags, int *err)
 	return NULL;
 }
 
+/*
+ * Enough in-order data to wake a reader: SO_RCVLOWAT bytes, or less when
+ * the buffer is nearly full or the window nearly closed, so that a large
+ * SO_RCVLOWAT cannot stall the connection (as Linux's tcp_epollin_ready).
+ */
+static bool mytcp_rcv_ready(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	int avail = READ_ONCE(msk->rcv_nxt) - READ_ONCE(msk->copied_seq);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	s32 wnd;
+
+	if (avail <= 0)
+		return false;
+	if (avail >= sock_rcvlowat(sk, 0, INT_MAX))
+		return true;
+	if (atomic_read(&sk->sk_rmem_alloc) > rcvbuf - (rcvbuf >> 3))
+		return true;
+	wnd = READ_ONCE(msk->rcv_wup) + READ_ONCE(msk->rcv_wnd) -
+	      READ_ONCE(msk->rcv_nxt);
+	return wnd <= (s32)READ_ONCE(msk->rcv_mss);
+}
+
+/*
+ * proto_ops.set_rcvlowat: as Linux TCP, capped at half the buffer (the
+ * fixed SO_RCVBUF, else net.mytcp.rmem[2]); the buffer grows to hold
+ * that much payload unless fixed; a reader already satisfied is woken.
+ */
+static int mytcp_set_rcvlowat(struct sock *sk, int val)
+{
+	int rmem_max = READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_rmem[2]);
+	bool locked = sk->sk_userlocks & SOCK_RCVBUF_LOCK;
+	u64 space;
+
+	val = min(val, (locked ? READ_ONCE(sk->sk_rcvbuf) : rmem_max) >> 1);
+	WRITE_ONCE(sk->sk_rcvlowat, val ? : 1);
+	if (mytcp_rcv_ready(sk))
+		sk->sk_data_ready(sk);
+	if (locked)
+		return 0;
+	space = div_u64((u64)val << 8,
+			max_t(u32, READ_ONCE(mytcp_sk(sk)->rcv_ratio), 8));
+	if (space > READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, min_t(u64, space, INT_MAX));
+	return 0;
+}
+
 /* Readiness as Linux TCP reports it (tcp_poll), state by state. */
 static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			   poll_table *wait)
@@ -613,7 +660,7 @@ static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != MYTCP_SYN_SENT && state != MYTCP_SYN_RECV) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		if (mytcp_rcv_ready(sk))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
@@ -678,4 +725,6 @@ const struct proto_ops mytcp_stream_ops = {
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
+	.set_peek_off	= MYTCP_SET_PEEK_OFF,
+	.set_rcvlowat	= mytcp_set_rcvlowat,
 };

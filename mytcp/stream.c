@@ -199,6 +199,7 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct sk_buff *skb, *last;
 	u32 peek_seq = 0, *seq;
 	int copied = 0, target;
+	bool found;
 	long timeo;
 	int err;
 
@@ -217,12 +218,14 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	seq = &msk->copied_seq;
 	if (flags & MSG_PEEK) {
-		peek_seq = msk->copied_seq;
+		/* SO_PEEK_OFF (6.9+, compat.h): peeks start past the offset. */
+		peek_seq = msk->copied_seq + max(sk_peek_offset(sk, flags), 0);
 		seq = &peek_seq;
 	}
 
 	do {
 		last = NULL;
+		found = false;
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			u32 offset = *seq - MYTCP_SKB_CB(skb)->seq;
 			u32 avail, chunk;
@@ -230,15 +233,22 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			last = skb;
 			if (offset >= skb->len)
 				continue;
+			found = true;
 			avail = skb->len - offset;
 			chunk = min_t(u32, avail, len - copied);
-			if (skb_copy_datagram_msg(skb, offset, msg, chunk)) {
+			/* MSG_TRUNC: as Linux TCP, consume without copying. */
+			if (!(flags & MSG_TRUNC) &&
+			    skb_copy_datagram_msg(skb, offset, msg, chunk)) {
 				if (!copied)
 					copied = -EFAULT;
 				goto done;
 			}
 			*seq += chunk;
 			copied += chunk;
+			if (flags & MSG_PEEK)
+				sk_peek_offset_fwd(sk, chunk);
+			else
+				sk_peek_offset_bwd(sk, chunk);
 			if (copied >= len)
 				break;
 		}
@@ -252,7 +262,8 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			}
 			mytcp_cleanup_rbuf(sk, copied);
 		}
-		if (copied >= len)
+		/* A zero-length read still waits for data, as Linux's does. */
+		if (copied >= len && (len || found))
 			break;
 		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
 			break;
