@@ -374,6 +374,72 @@ TEST_F(history, syn_timeout)
 }
 
 /*
+ * A socket connecting to its own address opens simultaneously (RFC 9293
+ * Figure 7): SYN-SENT -> SYN-RECEIVED on its own SYN, ESTABLISHED on an
+ * ACK of it.
+ */
+TEST_F(history, simultaneous_open)
+{
+	struct mytcp_state_history h;
+	struct sockaddr_in a = lo_addr(0);
+	const struct mytcp_state_transition *e;
+	int c;
+
+	c = stream_sock(IPPROTO_MYTCP, 0);
+	ASSERT_OK(c);
+	ASSERT_EQ(0, bind(c, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, sock_name(c, &a));
+	ASSERT_OK(connect_alarm(c, &a));
+
+	ASSERT_EQ((int)(HDR + 3 * ENTRY), hist_get(c, &h));
+	e = h.msh_entries;
+	EXPECT_STEP(&h, 0, TCP_CLOSE, TCP_SYN_SENT, MYTCP_CAUSE_CONNECT);
+	EXPECT_STEP(&h, 1, TCP_SYN_SENT, TCP_SYN_RECV, MYTCP_CAUSE_SEGMENT);
+	EXPECT_EQ(F_SYN, e[1].mst_flags);
+	EXPECT_STEP(&h, 2, TCP_SYN_RECV, TCP_ESTABLISHED, MYTCP_CAUSE_SEGMENT);
+	EXPECT_TRUE(e[2].mst_flags & F_ACK);
+	/* Its own SYN: the ACK acknowledges what the SYN carried. */
+	EXPECT_EQ(e[1].mst_seq + 1, e[2].mst_ack);
+	EXPECT_EQ(e[1].mst_seq + 1, e[2].mst_seq);
+	close(c);
+}
+
+/*
+ * Keepalive probes that draw no answer (the peer's segments dropped):
+ * ESTABLISHED -> CLOSED by the keepalive timer, after idle + interval.
+ */
+TEST_F(history, keepalive_timeout)
+{
+	struct mytcp_state_history h;
+	struct sockaddr_in srv, cl;
+	int lfd, c, s, one = 1;
+	char buf[4];
+
+	lfd = listener(IPPROTO_MYTCP, 0, &srv);
+	ASSERT_OK(lfd);
+	ASSERT_OK(connect_pair(IPPROTO_MYTCP, lfd, &srv, &c, &s));
+	ASSERT_EQ(0, sock_name(c, &cl));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &one, sizeof(one)));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &one, sizeof(one)));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &one, sizeof(one)));
+	if (lo_drop("ingress", IPPROTO_MYTCP, ntohs(srv.sin_port),
+		    ntohs(cl.sin_port), 0, 0))
+		SKIP(return, "tc u32 filters unavailable");
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	EXPECT_ERRNO(ETIMEDOUT, recv_wait(c, buf, sizeof(buf)));
+	EXPECT_EQ(TCP_CLOSE, tcpi_state(c));
+
+	ASSERT_EQ((int)(HDR + 3 * ENTRY), hist_get(c, &h));
+	EXPECT_STEP(&h, 2, TCP_ESTABLISHED, TCP_CLOSE, MYTCP_CAUSE_KEEPALIVE);
+	EXPECT_EQ(0, h.msh_entries[2].mst_flags);
+	EXPECT_LE(2000000000ULL, h.msh_entries[2].mst_time_ns -
+				 h.msh_entries[1].mst_time_ns);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
+/*
  * Seven connect() / connect(AF_UNSPEC) rounds make 21 transitions: the
  * ring keeps the last 16, oldest first; a shorter buffer gets the
  * newest that fit.
