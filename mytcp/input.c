@@ -778,7 +778,7 @@ static int mytcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
-		ret = mytcp_rcv_state_process(sk, skb);
+		ret = mytcp_hist_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, 2 * READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf) + 65536)) {
 		/*
@@ -935,6 +935,8 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 	     sk->sk_state == MYTCP_SYN_RECV) && !sock_owned_by_user(sk)) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
+		mytcp_hist_cause(sk, MYTCP_CAUSE_ICMP);
+		msk->hist_why.seq = seq;
 		mytcp_done(sk);
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);

@@ -212,6 +212,7 @@ int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
 	req->tos = READ_ONCE(inet_sk(listener)->tos);
 	req->ttl = READ_ONCE(inet_sk(listener)->uc_ttl);
 	req->oif = listener->sk_bound_dev_if;
+	mytcp_hist_request(req, skb);
 	sock_hold(listener);
 	req->listener = listener;
 
@@ -285,6 +286,8 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	inet->inet_num = ntohs(m->lport);
 	atomic_set(&inet->inet_id, get_random_u16());
 	sk->sk_shutdown = 0;
+	/* The request's connection, not yet published: not LISTEN. */
+	sk->sk_state = MYTCP_SYN_RECV;
 
 	spin_lock_init(&msk->req_lock);
 	INIT_LIST_HEAD(&msk->requests);
@@ -443,6 +446,7 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	child = mytcp_create_child(listener, req, h);
 	if (!child)
 		goto drop;
+	mytcp_hist_child(child, req, skb);
 	/* Locked before it is visible: the ACK is its first segment. */
 	bh_lock_sock_nested(child);
 	if (!mytcp_ehash_replace_mini(child, &req->mini)) {
@@ -458,7 +462,7 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	mytcp_established_init(child);
 
 	/* The ACK may carry data: process it as the child's first segment. */
-	mytcp_rcv_state_process(child, skb);
+	mytcp_hist_rcv(child, skb);
 
 	spin_lock_bh(&lmsk->req_lock);
 	list_add_tail(&mytcp_sk(child)->accept_node, &lmsk->accept_queue);
@@ -548,6 +552,7 @@ void mytcp_time_wait(struct sock *sk)
 		mytcp_mini_restart_timer(&tw->mini,
 					 mytcp_ms_to_ns(READ_ONCE(mn->sysctl_tw_timeout_ms)));
 		MYTCP_INC_STATS(sock_net(sk), TIMEWAITS);
+		mytcp_hist_time_wait(sk);
 	} else if (tw) {
 		kmem_cache_free(mytcp_tw_cachep, tw);
 	}
@@ -589,7 +594,7 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 			}
 			bh_lock_sock_nested(listener);
 			if (!sock_owned_by_user(listener))
-				mytcp_rcv_state_process(listener, skb);
+				mytcp_hist_rcv(listener, skb);
 			else if (sk_add_backlog(listener, skb,
 						READ_ONCE(listener->sk_rcvbuf)))
 				kfree_skb(skb);

@@ -142,6 +142,24 @@ struct mytcp_mini {
 	struct rcu_head rcu;
 };
 
+/*
+ * One state transition in a socket's history (SOL_MYTCP
+ * MYTCP_STATE_HISTORY): 24 bytes, as the per-socket ring costs memory.
+ * The fields other than @ns are also a socket's "why" of the moment:
+ * what its next transition records (history.c).
+ */
+struct mytcp_hist_entry {
+	u64 ns;			/* CLOCK_MONOTONIC */
+	u32 seq;		/* segment causes: its header ... */
+	u32 ack;
+	u16 window;		/* ... the window field, unscaled */
+	u16 len;		/* payload bytes (at most 65495 without GRO) */
+	u8 flags;		/* MYTCP_TH_* */
+	u8 cause;		/* enum mytcp_state_cause */
+	u8 from;		/* TCP_* states */
+	u8 to;
+};
+
 /* A SYN-RECEIVED connection of a listener (RFC 9293 3.5), before accept. */
 struct mytcp_request {
 	struct mytcp_mini mini;
@@ -165,6 +183,8 @@ struct mytcp_request {
 	u32 ts_recent;		/* the SYN's TSval */
 	u32 ts_offset;
 	u64 synack_ns;		/* first SYN-ACK sent: an RTT sample */
+	/* LISTEN -> SYN-RECEIVED on the SYN: the child's first transition */
+	struct mytcp_hist_entry syn_hist;
 };
 
 struct mytcp_bind_bucket;
@@ -329,6 +349,16 @@ struct mytcp_sock {
 
 	/* Counted in the protocol's in-use count (see mytcp_init_sock) */
 	bool inuse_counted;
+
+	/*
+	 * State history (history.c): a ring of the last transitions, and
+	 * what the next one records. Written where the state may change:
+	 * by the socket's owner, or under the bh lock when it has none;
+	 * getsockopt reads it under lock_sock.
+	 */
+	u32 hist_total;			/* transitions ever; ring index */
+	struct mytcp_hist_entry hist_why;
+	struct mytcp_hist_entry hist[MYTCP_STATE_HISTORY_LEN];
 };
 
 static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
@@ -338,6 +368,19 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
 
 /* main.c */
 extern int mytcp_proto_num;
+
+/* history.c */
+void mytcp_hist_record(struct sock *sk, int from, int to);
+void mytcp_hist_cause(struct sock *sk, u8 cause);
+void mytcp_hist_segment(struct mytcp_hist_entry *why,
+			const struct sk_buff *skb);
+int mytcp_hist_rcv(struct sock *sk, struct sk_buff *skb);
+void mytcp_hist_request(struct mytcp_request *req, const struct sk_buff *skb);
+void mytcp_hist_child(struct sock *child, const struct mytcp_request *req,
+		      const struct sk_buff *skb);
+void mytcp_hist_time_wait(struct sock *sk);
+int mytcp_hist_getsockopt(struct sock *sk, int optname,
+			  char __user *optval, int __user *optlen);
 
 /* ctrl.c */
 int mytcp_ctrl_init(void);

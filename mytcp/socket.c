@@ -26,6 +26,8 @@
  */
 void mytcp_set_state(struct sock *sk, int state)
 {
+	if (state != sk->sk_state)
+		mytcp_hist_record(sk, sk->sk_state, state);
 	if (state == MYTCP_CLOSE) {
 		mytcp_unhash(sk);
 		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
@@ -215,6 +217,7 @@ static void mytcp_listener_drop_children(struct sock *sk)
 		sock_hold(child);
 		local_bh_disable();
 		bh_lock_sock(child);
+		mytcp_hist_cause(child, MYTCP_CAUSE_ABORT);
 		sock_set_flag(child, SOCK_DEAD);
 		if (child->sk_state != MYTCP_CLOSE) {
 			/* RFC 9293 3.10.4: abort sends a reset. */
@@ -282,6 +285,7 @@ void mytcp_abort_orphans(void)
 	while ((sk = mytcp_ehash_take_any())) {
 		local_bh_disable();
 		bh_lock_sock(sk);
+		mytcp_hist_cause(sk, MYTCP_CAUSE_ABORT);
 		if (sk->sk_state != MYTCP_CLOSE) {
 			if (mytcp_state_synchronized(sk->sk_state))
 				mytcp_send_rst_sk(sk);
@@ -309,6 +313,7 @@ static void mytcp_close(struct sock *sk, long timeout)
 	int next, state;
 
 	lock_sock(sk);
+	mytcp_hist_cause(sk, MYTCP_CAUSE_CLOSE);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
 	if (sk->sk_state == MYTCP_LISTEN) {
@@ -375,6 +380,7 @@ static void mytcp_shutdown(struct sock *sk, int how)
 
 	if (!(how & SEND_SHUTDOWN))
 		return;
+	mytcp_hist_cause(sk, MYTCP_CAUSE_SHUTDOWN);
 	next = mytcp_state_next(sk->sk_state, MYTCP_EV_SHUTDOWN_WR,
 				msk->passive, NULL);
 	if (next == MYTCP_FIN_WAIT1 || next == MYTCP_LAST_ACK) {
@@ -393,6 +399,7 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	struct inet_sock *inet = inet_sk(sk);
 	int old_state = sk->sk_state;
 
+	mytcp_hist_cause(sk, MYTCP_CAUSE_DISCONNECT);
 	if (old_state == MYTCP_LISTEN) {
 		mytcp_stop_listening(sk);
 	} else if (old_state != MYTCP_CLOSE) {
@@ -467,6 +474,7 @@ static int mytcp_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	inet->inet_daddr = fl4->daddr;
 
+	mytcp_hist_cause(sk, MYTCP_CAUSE_CONNECT);
 	mytcp_set_state(sk, MYTCP_SYN_SENT);
 	err = mytcp_hash_connect(sk);
 	if (err)
@@ -544,6 +552,7 @@ static int mytcp_listen(struct socket *sock, int backlog)
 			goto out;
 		}
 		sk->sk_ack_backlog = 0;
+		mytcp_hist_cause(sk, MYTCP_CAUSE_LISTEN);
 		mytcp_set_state(sk, MYTCP_LISTEN);
 		mytcp_hash_listen(sk);
 	}
@@ -696,7 +705,7 @@ struct proto mytcp_prot = {
 	.shutdown	= mytcp_shutdown,
 	.sendmsg	= mytcp_sendmsg,
 	.recvmsg	= mytcp_recvmsg,
-	.backlog_rcv	= mytcp_rcv_state_process,
+	.backlog_rcv	= mytcp_hist_rcv,
 	.release_cb	= mytcp_release_cb,
 	.keepalive	= mytcp_keepalive_set,
 	.unhash		= mytcp_unhash,

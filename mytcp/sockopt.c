@@ -3,7 +3,7 @@
  * mytcp: socket options at the protocol's levels — SOL_IP goes to the
  * IP layer, SOL_TCP (IPPROTO_TCP) options keep Linux's numbers, ranges,
  * errnos and meanings (Documentation/sockopts.rst), SOL_MYTCP holds
- * mytcp's own (none yet). Other levels go to the IP layer too, as TCP's
+ * mytcp's own, all read-only (history.c). Other levels go to the IP layer too, as TCP's
  * do: it answers ENOPROTOOPT to a set and EOPNOTSUPP to a get.
  */
 #include <linux/tcp.h>
@@ -184,6 +184,7 @@ int mytcp_setsockopt(struct sock *sk, int level, int optname,
 {
 	if (level == SOL_TCP)
 		return mytcp_setsockopt_tcp(sk, optname, optval, optlen);
+	/* SOL_MYTCP options are read-only: ENOPROTOOPT, as TCP_INFO's set. */
 	if (level == SOL_MYTCP)
 		return -ENOPROTOOPT;
 	return ip_setsockopt(sk, level, optname, optval, optlen);
@@ -355,6 +356,6 @@ int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	if (level == SOL_TCP)
 		return mytcp_getsockopt_tcp(sk, optname, optval, optlen);
 	if (level == SOL_MYTCP)
-		return -ENOPROTOOPT;
+		return mytcp_hist_getsockopt(sk, optname, optval, optlen);
 	return ip_getsockopt(sk, level, optname, optval, optlen);
 }

@@ -155,8 +155,9 @@ void mytcp_keepalive_set(struct sock *sk, int on)
 }
 
 /* The peer did not answer: RFC 9293 3.8.3 / RFC 1122 4.2.3.6 give up. */
-static void mytcp_write_timeout(struct sock *sk)
+static void mytcp_write_timeout(struct sock *sk, u8 cause)
 {
+	mytcp_hist_cause(sk, cause);
 	MYTCP_INC_STATS(sock_net(sk), TIMEOUTS);
 	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 	sk_error_report(sk);
@@ -192,7 +193,8 @@ static void mytcp_rtx_timeout(struct sock *sk)
 		 */
 		if (msk->send_head) {
 			if (msk->probes_out >= READ_ONCE(mn->sysctl_retries2)) {
-				mytcp_write_timeout(sk);
+				mytcp_write_timeout(sk,
+						    MYTCP_CAUSE_PROBE_TIMEOUT);
 				return;
 			}
 			msk->probes_out++;
@@ -224,7 +226,8 @@ static void mytcp_rtx_timeout(struct sock *sk)
 	}
 	if (READ_ONCE(msk->user_timeout_ms) ? mytcp_user_timeout_expired(sk) :
 					       msk->retransmits >= limit) {
-		mytcp_write_timeout(sk);
+		mytcp_write_timeout(sk, READ_ONCE(msk->user_timeout_ms) ?
+				    MYTCP_CAUSE_USER_TIMEOUT : MYTCP_CAUSE_RTO);
 		return;
 	}
 	msk->retransmits++;
@@ -244,6 +247,7 @@ static void mytcp_aux_timeout(struct sock *sk)
 	u64 idle, elapsed;
 
 	if (sk->sk_state == MYTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		mytcp_hist_cause(sk, MYTCP_CAUSE_FIN_WAIT2_TIMEOUT);
 		mytcp_done(sk);
 		return;
 	}
@@ -268,7 +272,7 @@ static void mytcp_aux_timeout(struct sock *sk)
 	     msk->probes_out >= mytcp_keepalive_probes(sk))) {
 		MYTCP_INC_STATS(sock_net(sk), KEEPALIVETIMEOUTS);
 		mytcp_send_rst_sk(sk);
-		mytcp_write_timeout(sk);
+		mytcp_write_timeout(sk, MYTCP_CAUSE_KEEPALIVE);
 		return;
 	}
 	/* A keepalive probe: SEG.SEQ = SND.NXT - 1 draws an ACK. */

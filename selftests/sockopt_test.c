@@ -103,7 +103,7 @@ FIXTURE_VARIANT_ADD(sockopt, mytcp) {
 	.ka_probes = "/proc/sys/net/mytcp/keepalive_probes",
 	.ka_div = 1000,
 	.no_syncnt_linger2 = true,
-	.sol_mytcp_get_err = ENOPROTOOPT,	/* its own level, no options */
+	.sol_mytcp_get_err = ENOPROTOOPT,	/* its own level, unknown option */
 };
 
 FIXTURE_SETUP(sockopt)
@@ -366,7 +366,7 @@ TEST_F(sockopt, invalid_values)
 
 		/* a get at a level TCP does not know goes to IP */
 		EXPECT_FAIL(variant->sol_mytcp_get_err,
-			    getsockopt(fd, SOL_MYTCP, 1, &val, &len));
+			    getsockopt(fd, SOL_MYTCP, 999, &val, &len));
 		len = sizeof(val);
 		EXPECT_FAIL(EOPNOTSUPP, getsockopt(fd, SOL_UDP_LEVEL, 1,
 						   &val, &len));
