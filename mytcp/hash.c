@@ -115,12 +115,19 @@ static bool mytcp_addr_overlap(__be32 a, __be32 b)
 	return !a || !b || a == b;
 }
 
+static bool mytcp_dev_overlap(int a, int b)
+{
+	return !a || !b || a == b;
+}
+
 /*
  * Linux TCP's rule (RFC 9293 leaves it to the implementation): two
- * sockets may share a local port if their addresses differ, or if both
- * set SO_REUSEADDR and the other one is not listening, or if both set
- * SO_REUSEPORT with the same owner. A TIME-WAIT entry allows it when
- * both the entry's socket and the new one set SO_REUSEADDR.
+ * sockets may share a local port if their addresses or bound devices
+ * differ, or if both set SO_REUSEADDR and the other one is not
+ * listening, or if both set SO_REUSEPORT with the same owner. A
+ * TIME-WAIT entry allows it when both the entry's socket and the new one
+ * set SO_REUSEADDR, or both SO_REUSEPORT (whatever the owner: the entry
+ * has none left).
  */
 static bool mytcp_bind_conflict(const struct sock *sk,
 				const struct mytcp_bind_bucket *bb)
@@ -132,8 +139,8 @@ static bool mytcp_bind_conflict(const struct sock *sk,
 	sk_for_each_bound(sk2, &bb->owners) {
 		if (sk2 == sk)
 			continue;
-		if (sk->sk_bound_dev_if && sk2->sk_bound_dev_if &&
-		    sk->sk_bound_dev_if != sk2->sk_bound_dev_if)
+		if (!mytcp_dev_overlap(sk->sk_bound_dev_if,
+				       sk2->sk_bound_dev_if))
 			continue;
 		if (!mytcp_addr_overlap(addr, inet_sk(sk2)->inet_rcv_saddr))
 			continue;
@@ -146,10 +153,14 @@ static bool mytcp_bind_conflict(const struct sock *sk,
 		return true;
 	}
 	hlist_for_each_entry(tw, &bb->tw_owners, bind_node) {
+		if (!mytcp_dev_overlap(sk->sk_bound_dev_if, tw->bound_dev_if))
+			continue;
 		if (!mytcp_addr_overlap(addr, tw->bound_any ? 0 :
 					tw->mini.laddr))
 			continue;
 		if (sk->sk_reuse && tw->reuse)
+			continue;
+		if (sk->sk_reuseport && tw->reuseport)
 			continue;
 		return true;
 	}
@@ -228,7 +239,7 @@ static void mytcp_bind_bucket_maybe_free(struct mytcp_bind_bucket *bb)
 
 /*
  * listen() on a bound port: refused while another socket listens on an
- * overlapping address, unless both set SO_REUSEPORT with the same owner.
+ * overlapping address and device, unless both set SO_REUSEPORT with the same owner.
  */
 bool mytcp_listen_conflict(struct sock *sk)
 {
@@ -245,6 +256,9 @@ bool mytcp_listen_conflict(struct sock *sk)
 	spin_lock_bh(&b->lock);
 	sk_for_each_bound(sk2, &bb->owners) {
 		if (sk2 == sk || sk2->sk_state != MYTCP_LISTEN)
+			continue;
+		if (!mytcp_dev_overlap(sk->sk_bound_dev_if,
+				       sk2->sk_bound_dev_if))
 			continue;
 		if (!mytcp_addr_overlap(addr, inet_sk(sk2)->inet_rcv_saddr))
 			continue;
@@ -481,31 +495,65 @@ struct sock *mytcp_lookup_established(struct net *net, __be32 raddr,
 	return NULL;
 }
 
-/* The most specific listener: bound address over INADDR_ANY. */
-struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
-				   __be16 lport, int dif)
+/* How well a listener matches a segment: 0 not at all, else higher wins. */
+static int mytcp_listener_score(const struct sock *sk, const struct net *net,
+				unsigned short port, __be32 laddr, int dif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (!net_eq(sock_net(sk), net) || inet->inet_num != port ||
+	    READ_ONCE(sk->sk_state) != MYTCP_LISTEN)
+		return 0;
+	if (inet->inet_rcv_saddr && inet->inet_rcv_saddr != laddr)
+		return 0;
+	if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
+		return 0;
+	return 1 + !!inet->inet_rcv_saddr + !!sk->sk_bound_dev_if;
+}
+
+/*
+ * The most specific listener: bound address over INADDR_ANY. Listeners
+ * sharing the port with SO_REUSEPORT score alike (the bind rules leave
+ * no other way to tie); the flow's 4-tuple hash picks one of them, as
+ * Linux spreads over a reuseport group, so a retransmitted SYN goes
+ * where the first one went. A request stays with its listener anyway
+ * (it holds it), so the handshake's ACK never depends on this choice.
+ * Lock-free: if the chain changes between the two walks, the first best
+ * listener stands in.
+ */
+struct sock *mytcp_lookup_listener(struct net *net, __be32 raddr,
+				   __be16 rport, __be32 laddr, __be16 lport,
+				   int dif)
 {
 	unsigned short port = ntohs(lport);
 	struct mytcp_hbucket *b;
 	struct sock *sk, *best = NULL;
 	int score, best_score = 0;
+	u32 n = 0, pick;
 
 	b = mytcp_port_bucket(mytcp_lhash, MYTCP_LHASH_BITS, net, port);
 	rcu_read_lock();
 	sk_for_each_rcu(sk, &b->chain) {
-		const struct inet_sock *inet = inet_sk(sk);
-
-		if (!net_eq(sock_net(sk), net) || inet->inet_num != port ||
-		    READ_ONCE(sk->sk_state) != MYTCP_LISTEN)
-			continue;
-		if (inet->inet_rcv_saddr && inet->inet_rcv_saddr != laddr)
-			continue;
-		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
-			continue;
-		score = 1 + !!inet->inet_rcv_saddr + !!sk->sk_bound_dev_if;
+		score = mytcp_listener_score(sk, net, port, laddr, dif);
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
+			n = 1;
+		} else if (score && score == best_score) {
+			n++;
+		}
+	}
+	if (best && n > 1 && best->sk_reuseport) {
+		pick = reciprocal_scale(mytcp_ehashfn(net, laddr, lport, raddr,
+						      rport), n);
+		sk_for_each_rcu(sk, &b->chain) {
+			if (mytcp_listener_score(sk, net, port, laddr, dif) !=
+			    best_score || !sk->sk_reuseport)
+				continue;
+			if (!pick--) {
+				best = sk;
+				break;
+			}
 		}
 	}
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))

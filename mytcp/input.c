@@ -857,7 +857,8 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 		return 0;
 	}
 
-	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
+	sk = mytcp_lookup_listener(net, iph->saddr, th->source, iph->daddr,
+				   th->dest, inet_iif(skb));
 	if (sk)
 		return mytcp_rcv_sk(sk, skb);
 

@@ -547,6 +547,8 @@ void mytcp_time_wait(struct sock *sk)
 		tw->ts_offset = msk->ts_offset;
 		tw->tos = inet->tos;
 		tw->reuse = sk->sk_reuse;
+		tw->reuseport = sk->sk_reuseport;
+		tw->bound_dev_if = sk->sk_bound_dev_if;
 		mytcp_bind_add_tw(tw, sk);
 		mytcp_mini_hash_replace(&tw->mini, sk);
 		mytcp_mini_restart_timer(&tw->mini,
@@ -585,7 +587,8 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 	}
 	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK)) == MYTCP_FLAG_SYN &&
 	    mytcp_seq_after(h->seq, tw->rcv_nxt)) {
-		listener = mytcp_lookup_listener(net, m->laddr, m->lport,
+		listener = mytcp_lookup_listener(net, m->raddr, m->rport,
+						 m->laddr, m->lport,
 						 inet_iif(skb));
 		if (listener) {
 			if (mytcp_mini_unhash(m)) {

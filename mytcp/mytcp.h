@@ -203,6 +203,8 @@ struct mytcp_tw {
 	u32 ts_offset;
 	u8 tos;
 	u8 reuse;			/* SO_REUSEADDR of the socket it was */
+	u8 reuseport;			/* ... and its SO_REUSEPORT */
+	int bound_dev_if;		/* ... and its SO_BINDTODEVICE */
 	bool bound_any;			/* bound to INADDR_ANY */
 };
 
@@ -403,8 +405,9 @@ void mytcp_unhash(struct sock *sk);
 struct sock *mytcp_lookup_established(struct net *net, __be32 raddr,
 				      __be16 rport, __be32 laddr,
 				      __be16 lport);
-struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
-				   __be16 lport, int dif);
+struct sock *mytcp_lookup_listener(struct net *net, __be32 raddr,
+				   __be16 rport, __be32 laddr, __be16 lport,
+				   int dif);
 struct mytcp_mini *mytcp_lookup_mini(struct net *net, __be32 raddr,
 				     __be16 rport, __be32 laddr,
 				     __be16 lport);

@@ -404,8 +404,13 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 		mytcp_stop_listening(sk);
 	} else if (old_state != MYTCP_CLOSE) {
 		if (mytcp_state_synchronized(old_state) ||
-		    old_state == MYTCP_SYN_RECV)
+		    old_state == MYTCP_SYN_RECV) {
 			mytcp_send_rst_sk(sk);
+			/* The next call reports the abort, as Linux does. */
+			WRITE_ONCE(sk->sk_err, ECONNRESET);
+		} else if (old_state == MYTCP_SYN_SENT) {
+			WRITE_ONCE(sk->sk_err, ECONNRESET);
+		}
 		mytcp_set_state(sk, MYTCP_CLOSE);
 	}
 	mytcp_timers_stop(sk);
@@ -538,6 +543,15 @@ static int mytcp_listen(struct socket *sock, int backlog)
 		goto out;
 	if (sk->sk_state != MYTCP_CLOSE && sk->sk_state != MYTCP_LISTEN)
 		goto out;
+	/*
+	 * A reuseport BPF program (SO_ATTACH_REUSEPORT_[CE]BPF) is attached
+	 * by the socket core, but our listener lookup cannot run it: refuse
+	 * rather than ignore it.
+	 */
+	if (rcu_access_pointer(sk->sk_reuseport_cb)) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state == MYTCP_CLOSE) {
 		if (!inet_sk(sk)->inet_num) {
