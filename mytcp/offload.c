@@ -9,8 +9,9 @@
  * mytcp_gso_segment() below, registered for our IP protocol number,
  * which cuts it back into MSS-sized TCP segments.
  *
- * Only devices that are known to be software (loopback, veth) and that
- * finish checksums of any protocol (NETIF_F_HW_CSUM) get super-packets:
+ * Only devices that are known to be software (loopback, veth), that
+ * finish checksums of any protocol (NETIF_F_HW_CSUM) and that have GSO or
+ * TSO on get super-packets:
  * a hardware TSO engine would be handed a packet whose IP protocol is not
  * TCP.
  */
@@ -24,7 +25,9 @@
 
 bool mytcp_dev_gso_ok(const struct net_device *dev)
 {
-	if (!dev || !(dev->features & NETIF_F_HW_CSUM))
+	/* As Linux TCP: "ethtool -K DEV gso off tso off" means one by one. */
+	if (!dev || !(dev->features & NETIF_F_HW_CSUM) ||
+	    !(dev->features & (NETIF_F_GSO | NETIF_F_TSO)))
 		return false;
 	if (dev->flags & IFF_LOOPBACK)
 		return true;

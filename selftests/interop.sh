@@ -435,8 +435,10 @@ step_reference() {
 step_netem() {
 	local name=$1 side
 	shift
-	# Linux's TSO/GSO packets would make netem drop 64 KB at a time.
+	# TSO/GSO packets (Linux's and mytcp's) would make netem drop 64 KB
+	# at a time.
 	ip netns exec "$NS_L" ethtool -K veth0 gso off tso off >/dev/null 2>&1
+	ip netns exec "$NS_M" ethtool -K veth0 gso off tso off >/dev/null 2>&1
 	if ! netem "$NS_M" veth0 "$@" || ! netem "$NS_L" veth0 "$@"; then
 		fail "netem $*"
 		return
@@ -456,6 +458,7 @@ step_netem() {
 	ip netns exec "$NS_M" tc qdisc del dev veth0 root
 	ip netns exec "$NS_L" tc qdisc del dev veth0 root
 	ip netns exec "$NS_L" ethtool -K veth0 gso on tso on >/dev/null 2>&1
+	ip netns exec "$NS_M" ethtool -K veth0 gso on tso on >/dev/null 2>&1
 }
 
 # Close started by one end: that end ends in TIME-WAIT (06), the other
