@@ -13,6 +13,10 @@
 #include <linux/tcp.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+/* 6.5 moved the GSO checksum helpers from linux/skbuff.h to net/gso.h. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
 
 /*
  * 6.11 made sysctl tables sized by count (no sentinel needed); 6.1 walks

@@ -144,6 +144,7 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 	MYTCP_SYSCTL_INT("sack", sysctl_sack, SYSCTL_ZERO, SYSCTL_ONE),
 	MYTCP_SYSCTL_INT("delack_ms", sysctl_delack_ms, SYSCTL_ZERO,
 			 &mytcp_delack_ms_max),
+	MYTCP_SYSCTL_INT("gso", sysctl_gso, SYSCTL_ZERO, SYSCTL_ONE),
 	MYTCP_SYSCTL_INT("keepalive_time_ms", sysctl_keepalive_time_ms,
 			 SYSCTL_ONE, &mytcp_keepalive_ms_max),
 	MYTCP_SYSCTL_INT("keepalive_intvl_ms", sysctl_keepalive_intvl_ms,
@@ -200,6 +201,7 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_timestamps = 1;
 	mn->sysctl_sack = 1;
 	mn->sysctl_delack_ms = 40;		/* Linux's TCP_DELACK_MIN */
+	mn->sysctl_gso = 1;
 	mn->sysctl_keepalive_time_ms = 7200000;	/* RFC 1122 4.2.3.6: 2 h */
 	mn->sysctl_keepalive_intvl_ms = 75000;
 	mn->sysctl_keepalive_probes = 9;

@@ -373,8 +373,7 @@ static bool mytcp_ooo_drain(struct sock *sk)
 
 		__skb_unlink(skb, &msk->ooo_queue);
 		if (mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
-			__skb_pull(skb, msk->rcv_nxt - cb->seq);
-			cb->seq = msk->rcv_nxt;
+			/* The overlap stays: recvmsg() starts at copied_seq. */
 			msk->rcv_nxt = cb->end_seq;
 			__skb_queue_tail(&sk->sk_receive_queue, skb);
 		} else {
@@ -421,9 +420,13 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	if (!mytcp_rmem_charge(sk, skb, end,
 			       skb_queue_empty(&sk->sk_receive_queue)))
 		return false;
-	/* Trim what we already have (a retransmission overlapping RCV.NXT). */
-	__skb_pull(skb, h->hdr_len + (msk->rcv_nxt - h->seq));
-	cb->seq = msk->rcv_nxt;
+	/*
+	 * A retransmission may overlap RCV.NXT: the old bytes stay in the skb
+	 * (it may be nonlinear, so no pull past the header) and recvmsg()
+	 * starts at copied_seq.
+	 */
+	__skb_pull(skb, h->hdr_len);
+	cb->seq = h->seq;
 	cb->end_seq = end;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	msk->bytes_received += end - msk->rcv_nxt;
@@ -578,7 +581,7 @@ static bool mytcp_paws_reject(const struct mytcp_sock *msk,
  * within delack_ms.
  */
 static void mytcp_ack_data(struct sock *sk, const struct mytcp_hdr_view *h,
-			   bool in_order)
+			   u32 gso_size, bool in_order)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	int delack_ms = READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_delack_ms);
@@ -586,9 +589,11 @@ static void mytcp_ack_data(struct sock *sk, const struct mytcp_hdr_view *h,
 	if (h->payload_len) {
 		msk->data_segs_in++;
 		msk->last_data_recv_ns = ktime_get_ns();
-		if (h->payload_len > msk->rcv_mss)
-			msk->rcv_mss = min_t(u32, h->payload_len,
-					     mytcp_adv_mss(sk));
+		/* A super-packet (a GSO peer over lo or veth): its segments. */
+		u32 seg = gso_size ?: h->payload_len;
+
+		if (seg > msk->rcv_mss)
+			msk->rcv_mss = min_t(u32, seg, mytcp_adv_mss(sk));
 	}
 	if (!in_order || !delack_ms || msk->quickack ||
 	    msk->rcv_nxt - msk->rcv_wup > msk->rcv_mss ||
@@ -619,7 +624,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_hdr_view h;
 	bool queued = false, fin = false, had_ooo = false, in_order = false;
-	u32 seg_len;
+	u32 seg_len, gso_size = 0;
 
 	mytcp_parse_skb(skb, &h);
 
@@ -747,6 +752,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			}
 			had_ooo = !skb_queue_empty(&msk->ooo_queue);
 			in_order = !mytcp_seq_after(h.seq, msk->rcv_nxt);
+			gso_size = skb_shinfo(skb)->gso_size;
 			queued = mytcp_queue_data(sk, skb, &h, &fin);
 			if (queued && !sock_flag(sk, SOCK_DEAD))
 				sk->sk_data_ready(sk);
@@ -760,7 +766,8 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (fin)
 		mytcp_rcv_fin(sk);
 	else if (h.payload_len || (h.flags & MYTCP_FLAG_FIN))
-		mytcp_ack_data(sk, &h, queued && in_order && !had_ooo);
+		mytcp_ack_data(sk, &h, gso_size,
+			       queued && in_order && !had_ooo);
 
 	if (!queued)
 		goto discard;

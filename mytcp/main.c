@@ -75,6 +75,7 @@ static int __init mytcp_init(void)
 		goto err_ctrl;
 	}
 
+	mytcp_offload_init();
 	inet_register_protosw(&mytcp_protosw);
 	pr_info("registered as IP protocol %d\n", mytcp_proto_num);
 	return 0;
@@ -94,6 +95,7 @@ static void __exit mytcp_exit(void)
 {
 	inet_unregister_protosw(&mytcp_protosw);
 	inet_del_protocol(&mytcp_net_protocol, mytcp_proto_num);
+	mytcp_offload_exit();
 	/* No receive handler may still run on another CPU past this point. */
 	synchronize_net();
 	/* Orphans hold no module reference: abort those still alive. */

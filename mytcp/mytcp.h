@@ -78,6 +78,7 @@ struct mytcp_net {
 	int sysctl_timestamps;		/* offer timestamps (RFC 7323) */
 	int sysctl_sack;		/* offer SACK (RFC 2018) */
 	int sysctl_delack_ms;		/* delayed ACK timeout, 0 = ACK at once */
+	int sysctl_gso;			/* send super-packets on lo and veth */
 	int sysctl_keepalive_time_ms;	/* idle time before the first probe */
 	int sysctl_keepalive_intvl_ms;	/* time between probes */
 	int sysctl_keepalive_probes;	/* unanswered probes before giving up */
@@ -383,6 +384,12 @@ void mytcp_hist_child(struct sock *child, const struct mytcp_request *req,
 void mytcp_hist_time_wait(struct sock *sk);
 int mytcp_hist_getsockopt(struct sock *sk, int optname,
 			  char __user *optval, int __user *optlen);
+
+/* offload.c */
+void mytcp_offload_init(void);
+void mytcp_offload_exit(void);
+bool mytcp_gso_enabled(void);
+bool mytcp_dev_gso_ok(const struct net_device *dev);
 
 /* ctrl.c */
 int mytcp_ctrl_init(void);

@@ -203,30 +203,18 @@ static void mytcp_est_options(struct sock *sk, struct mytcp_opt_out *o,
 }
 
 /*
- * Send @skb (a queued segment, which stays queued for retransmission, or
- * a one-off control segment) with the header filled from the socket.
+ * Fill in the header of @skb, which we own (a clone of queued data, a
+ * super-packet or a control segment), and hand it to IP. @segs wire
+ * segments of @seg_payload bytes each (the last may be shorter).
  */
-static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
-			      bool queued, gfp_t gfp)
+static int mytcp_xmit_built(struct sock *sk, struct sk_buff *skb, u8 flags,
+			    u32 seq, u32 seg_payload, u16 segs)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct mytcp_opt_out opts = { };
 	struct tcphdr *th;
 	int opt_len = 0;
-	u8 flags = cb->flags;
-	u32 seq = cb->seq;
-
-	if (queued) {
-		/*
-		 * The header goes into the shared headroom: copy rather than
-		 * clone while an earlier clone may still be in a queue.
-		 */
-		skb = skb_cloned(skb) ? pskb_copy(skb, gfp) : skb_clone(skb, gfp);
-		if (!skb)
-			return -ENOBUFS;
-	}
 
 	/* Every segment but the first SYN carries an ACK (RFC 9293 3.10.7). */
 	if (sk->sk_state != MYTCP_SYN_SENT && !(flags & MYTCP_FLAG_RST))
@@ -234,7 +222,7 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	if (flags & MYTCP_FLAG_SYN)
 		mytcp_syn_options(sk, &opts);
 	else
-		mytcp_est_options(sk, &opts, skb->len, flags);
+		mytcp_est_options(sk, &opts, seg_payload, flags);
 	opt_len = opts.present ? mytcp_options_size(&opts) : 0;
 
 	th = skb_push(skb, sizeof(*th) + opt_len);
@@ -251,16 +239,22 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		mytcp_build_options((u8 *)(th + 1), opt_len, &opts);
 
 	mytcp_set_csum(sk, skb, inet->inet_saddr, inet->inet_daddr);
+	if (segs > 1) {
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		skb_shinfo(skb)->gso_size = seg_payload;
+		skb_shinfo(skb)->gso_segs = segs;
+	}
 	skb_set_owner_w(skb, sk);
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	skb->protocol = htons(ETH_P_IP);
 
 	if (flags & MYTCP_FLAG_RST)
 		MYTCP_INC_STATS(sock_net(sk), OUTRSTS);
-	MYTCP_INC_STATS(sock_net(sk), OUTSEGS);
-	msk->segs_out++;
+	this_cpu_add(mytcp_pernet(sock_net(sk))->mib->mibs[MYTCP_MIB_OUTSEGS],
+		     segs);
+	msk->segs_out += segs;
 	if (skb->len > sizeof(*th) + opt_len) {
-		msk->data_segs_out++;
+		msk->data_segs_out += segs;
 		msk->last_data_sent_ns = ktime_get_ns();
 	}
 	/* This segment carries the ACK a delayed ACK would have sent. */
@@ -269,6 +263,117 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		mytcp_delack_timer_stop(sk);
 	}
 	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/*
+ * Send @skb (a queued segment, which stays queued for retransmission, or
+ * a one-off control segment) with the header filled from the socket.
+ */
+static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
+			      bool queued, gfp_t gfp)
+{
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	u8 flags = cb->flags;
+	u32 seq = cb->seq;
+
+	if (queued) {
+		/*
+		 * The header goes into the shared headroom: copy rather than
+		 * clone while an earlier clone may still be in a queue.
+		 */
+		skb = skb_cloned(skb) ? pskb_copy(skb, gfp) : skb_clone(skb, gfp);
+		if (!skb)
+			return -ENOBUFS;
+	}
+	return mytcp_xmit_built(sk, skb, flags, seq, skb->len, 1);
+}
+
+/*
+ * A run of consecutive unsent segments that __mytcp_push() sends as one
+ * packet (offload.c): at most one MSS in all, or whole MSS-sized
+ * segments but the last, as GSO.
+ */
+struct mytcp_xmit_run {
+	struct sk_buff *first;
+	struct sk_buff *last;
+	u32 n;			/* segments (queued skbs) */
+	u32 len;		/* payload bytes */
+	bool full;		/* every segment so far holds exactly one MSS */
+};
+
+/* Largest super-packet: what lo and veth take whole. */
+#define MYTCP_GSO_MAX_BYTES	(GSO_LEGACY_MAX_SIZE - MYTCP_MAX_HEADER)
+#define MYTCP_GSO_MAX_SEGS	64
+
+/* May the socket's route carry super-packets? */
+static bool mytcp_sk_gso_ok(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+
+	return mytcp_gso_enabled() &&
+	       READ_ONCE(mytcp_pernet(sock_net(sk))->sysctl_gso) &&
+	       dst && mytcp_dev_gso_ok(dst->dev);
+}
+
+/* Can @skb, the segment after the run's last one, join the run? */
+static bool mytcp_run_can_extend(const struct sock *sk,
+				 const struct mytcp_xmit_run *run,
+				 const struct sk_buff *skb)
+{
+	u32 mss = mytcp_sk(sk)->mss_cache;
+	u32 len = run->len + skb->len;
+
+	if (!run->n || (MYTCP_SKB_CB(run->last)->flags & MYTCP_FLAG_FIN) ||
+	    (MYTCP_SKB_CB(skb)->flags & MYTCP_FLAG_SYN) || !skb->len ||
+	    skb->len > mss)
+		return false;
+	if (len <= mss)
+		return true;
+	/* Software segmentation cuts at MSS boundaries: ours must match. */
+	return run->full && len <= MYTCP_GSO_MAX_BYTES &&
+	       run->n < MYTCP_GSO_MAX_SEGS;
+}
+
+/*
+ * Send a run: a lone segment as it is; several as a header-only head
+ * with clones of the segments on its frag_list (the head needs its own
+ * skb_shared_info: a clone would share the first segment's).
+ */
+static int mytcp_transmit_run(struct sock *sk, struct mytcp_xmit_run *run,
+			      gfp_t gfp)
+{
+	u32 mss = mytcp_sk(sk)->mss_cache;
+	struct sk_buff *head, *m, **tail;
+	u32 i;
+
+	if (run->n == 1)
+		return mytcp_transmit_skb(sk, run->first, true, gfp);
+
+	head = alloc_skb(MYTCP_MAX_HEADER, gfp);
+	if (!head)
+		return -ENOBUFS;
+	skb_reserve(head, MYTCP_MAX_HEADER);
+	tail = &skb_shinfo(head)->frag_list;
+	for (i = 0, m = run->first; i < run->n; i++, m = m->next) {
+		struct sk_buff *c = skb_clone(m, gfp);
+
+		if (!c) {
+			kfree_skb(head);
+			return -ENOBUFS;
+		}
+		*tail = c;
+		tail = &c->next;
+		head->len += c->len;
+		head->data_len += c->len;
+		head->truesize += c->truesize;
+	}
+	if (run->len <= mss)
+		return mytcp_xmit_built(sk, head, MYTCP_SKB_CB(run->last)->flags,
+					MYTCP_SKB_CB(run->first)->seq,
+					run->len, 1);
+	return mytcp_xmit_built(sk, head, MYTCP_SKB_CB(run->last)->flags,
+				MYTCP_SKB_CB(run->first)->seq, mss,
+				DIV_ROUND_UP(run->len, mss));
 }
 
 /* Queue a control or data skb at the tail of the write queue. */
@@ -391,6 +496,27 @@ static bool mytcp_push_lost(struct sock *sk)
 }
 
 /*
+ * Send the run and start a new one. If it could not go, its segments
+ * are unsent again: SND.NXT and the send head move back to its first.
+ */
+static int mytcp_run_send(struct sock *sk, struct mytcp_xmit_run *run,
+			  gfp_t gfp)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int err = mytcp_transmit_run(sk, run, gfp);
+
+	if (err) {
+		msk->snd_nxt = MYTCP_SKB_CB(run->first)->seq;
+		msk->send_head = run->first;
+		msk->packets_out -= run->n;
+		msk->bytes_sent -= run->len;
+	}
+	run->n = 0;
+	run->len = 0;
+	return err;
+}
+
+/*
  * Nagle (RFC 9293 3.7.4, RFC 896): hold a short last segment while data
  * is unacknowledged, unless TCP_NODELAY; TCP_CORK or MSG_MORE hold it
  * even when nothing is; a FIN or an explicit push always goes.
@@ -420,7 +546,9 @@ static bool mytcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 void __mytcp_push(struct sock *sk, int nonagle)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	bool sent = false, window_stop = false;
+	bool sent = false, window_stop = false, gso;
+	gfp_t gfp = sk_gfp_mask(sk, GFP_ATOMIC);
+	struct mytcp_xmit_run run = { };
 	struct sk_buff *skb;
 	u64 now;
 
@@ -434,7 +562,12 @@ void __mytcp_push(struct sock *sk, int nonagle)
 	if (msk->send_head && !msk->packets_out && msk->last_send_ns &&
 	    now - msk->last_send_ns > (u64)mytcp_rto_us(sk) * NSEC_PER_USEC)
 		mytcp_cc_after_idle(msk->cc_ops, &msk->cc);
+	gso = mytcp_sk_gso_ok(sk);
 
+	/*
+	 * Segments are accounted as sent when they join the run, so that
+	 * cwnd and Nagle see them; a run that fails to go out is taken back.
+	 */
 	while ((skb = msk->send_head)) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 		u32 wnd_end = msk->snd_una + msk->snd_wnd;
@@ -457,19 +590,32 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		}
 		if (mytcp_nagle_hold(sk, skb, nonagle))
 			break;
+		if (run.n && !(gso && mytcp_run_can_extend(sk, &run, skb))) {
+			if (mytcp_run_send(sk, &run, gfp))
+				break;
+			sent = true;
+		}
+		if (!run.n) {
+			run.first = skb;
+			run.full = true;
+		}
+		run.last = skb;
+		run.n++;
+		run.len += skb->len;
+		run.full &= skb->len == msk->mss_cache;
 		cb->tx_ns = cb->retrans ? 0 : now;
 		cb->first_ns = now;
 		cb->xmit_ns = now;
-		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
-			break;
 		msk->snd_nxt = cb->end_seq;
 		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb->next;
 		msk->packets_out++;
 		msk->bytes_sent += skb->len;
-		msk->last_send_ns = now;
-		sent = true;
 	}
+	if (run.n && !mytcp_run_send(sk, &run, gfp))
+		sent = true;
+	if (sent)
+		msk->last_send_ns = now;
 out:
 	msk->nonagle &= ~MYTCP_NAGLE_PUSH;
 	/*

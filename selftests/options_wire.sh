@@ -47,6 +47,11 @@ for m in veth sch_netem sch_ingress cls_u32; do
 done
 ns_create "$A" "$B" && veth_pair "$A" 10.254.1.1/24 "$B" "$ADDR_B/24" ||
 	{ fail "namespaces"; exit "$ret"; }
+# Segment by segment: the counts below (dupACKs for NewReno, ACKs per
+# data segment) are about single segments; gso.sh covers super-packets.
+for ns in "$A" "$B"; do
+	ip netns exec "$ns" sysctl -qw net.mytcp.gso=0
+done
 
 # cap_start NS DEV NAME / cap_stop: record protocol 253 to $tmp/NAME.pcap.
 cap_start() {
