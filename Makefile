@@ -13,6 +13,8 @@
 #   make check           every test: builds, style, unit, both kernels in QEMU
 #   make checkpatch      kernel coding style of every C file
 #   make sparse          the module under sparse (C=2)
+#   make mytcpize        scripts/mytcpize's LD_PRELOAD library (and its BPF
+#                        program and loader) into build/
 
 # The running kernel's build tree when it exists, else the newest
 # installed Debian headers (the build machines run a kernel of their own).
@@ -26,7 +28,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 PWD := $(shell pwd)
 
 .PHONY: all modules install modclean clean unit fuzz demo goodput check checkpatch sparse \
-	kselftest-deps deps
+	kselftest-deps deps mytcpize
 
 all: modules
 
@@ -68,3 +70,13 @@ checkpatch:
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
+
+# User-space C of scripts/mytcpize: built with the host compiler, never
+# by kbuild (Kbuild lists the module's objects only).
+MYTCPIZE_CFLAGS := -O2 -g -Wall -Wextra -Werror
+
+mytcpize: build/libmytcpize.so
+
+build/libmytcpize.so: scripts/mytcpize.c
+	@mkdir -p build
+	$(CC) $(MYTCPIZE_CFLAGS) -fPIC -shared -o $@ $< -ldl
