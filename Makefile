@@ -75,8 +75,21 @@ sparse:
 # by kbuild (Kbuild lists the module's objects only).
 MYTCPIZE_CFLAGS := -O2 -g -Wall -Wextra -Werror
 
-mytcpize: build/libmytcpize.so
+mytcpize: build/libmytcpize.so build/mytcpize-bpf
 
 build/libmytcpize.so: scripts/mytcpize.c
 	@mkdir -p build
 	$(CC) $(MYTCPIZE_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# The BPF route (mytcpize bpf): the program, its libbpf skeleton, the
+# loader.
+build/mytcpize.bpf.o: scripts/mytcpize.bpf.c
+	@mkdir -p build
+	clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
+		-I/usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
+
+build/mytcpize.skel.h: build/mytcpize.bpf.o
+	bpftool gen skeleton $< name mytcpize_bpf >$@.tmp && mv $@.tmp $@
+
+build/mytcpize-bpf: scripts/mytcpize-bpf.c build/mytcpize.skel.h
+	$(CC) $(MYTCPIZE_CFLAGS) -Ibuild -o $@ $< -lbpf
