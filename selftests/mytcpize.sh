@@ -13,7 +13,12 @@
 #    without mytcpize cannot reach that server;
 #  - netcat (OpenBSD) sending a file each way at once, SHA-256 equal;
 #  - the control: the same fetch without mytcpize goes over TCP and
-#    leaves mytcp's counters alone.
+#    leaves mytcp's counters alone;
+#  - "mytcpize bpf" (kernels with update_socket_protocol, 6.6+): curl
+#    fetches over mytcp, a raw socket syscall (which LD_PRELOAD cannot
+#    see) is converted, IPv6 and tasks outside the cgroup are not, -p is
+#    honoured, the cgroup is removed afterwards; on older kernels it
+#    fails cleanly.
 # shellcheck disable=SC2317,SC2016 # helpers run through check; awk programs
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -46,6 +51,9 @@ cleanup() {
 	ns_cleanup
 }
 trap cleanup EXIT
+
+t0=$EPOCHREALTIME
+section() { log "--- $* (at $(elapsed "$t0") s)"; }
 
 # Not for background jobs: $! must be the program's pid (ip netns exec
 # and mytcpize exec it), not a subshell's.
@@ -84,11 +92,37 @@ listening() {
 
 not_listening() { ! listening "$@"; }
 
+# prints DESCRIPTION EXPECTED CMD...: CMD's output, lines joined by
+# spaces, is EXPECTED; else show what it was.
+prints() {
+	local what=$1 want=$2 got
+	shift 2
+	got=$("$@" | tr '\n' ' ')
+	check "$what" test "$got" = "$want" || log "got: $got"
+}
+
 same_file() { [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]; }
 
+# The servers start first: their start-up (slow under TCG) overlaps the
+# checks before their turn comes.
+ip netns exec "$ns" "$mz" run iperf3 -4 -s -B 127.0.0.1 -p 5201 \
+	>"$tmp/iperf3-s.log" 2>&1 &
+pids+=($!)
+mkdir "$tmp/www"
+head -c $((5 << 20)) /dev/urandom >"$tmp/www/blob"
+ip netns exec "$ns" "$mz" run "$py" -m http.server --bind 127.0.0.1 \
+	--directory "$tmp/www" 8080 >"$tmp/http.log" 2>&1 &
+pids+=($!)
+# The control: kernel TCP.
+ip netns exec "$ns" "$py" -m http.server --bind 127.0.0.1 \
+	--directory "$tmp/www" 8081 >"$tmp/http-tcp.log" 2>&1 &
+pids+=($!)
+
 # ---- which sockets are converted -------------------------------------
-cat >"$tmp/conv.py" <<'EOF'
-import errno, fcntl, os, socket as S
+section "conversions"
+cat >"$tmp/probe.py" <<'EOF'
+import ctypes, errno, fcntl, os, socket as S, sys
+libc = ctypes.CDLL(None, use_errno=True)
 def inuse():
     for line in open('/proc/net/protocols'):
         f = line.split()
@@ -102,11 +136,7 @@ for name, fam, typ, proto in (
         ('inet6-stream-0', S.AF_INET6, S.SOCK_STREAM, 0),
         ('inet-dgram-0', S.AF_INET, S.SOCK_DGRAM, 0)):
     n = inuse()
-    try:
-        s = S.socket(fam, typ, proto)
-    except OSError as e:
-        print(name, errno.errorcode[e.errno])
-        continue
+    s = S.socket(fam, typ, proto)
     fd = s.fileno()
     # socket(fileno=) asks the kernel: getsockopt(SO_PROTOCOL).
     seen = S.socket(fileno=os.dup(fd))
@@ -116,40 +146,76 @@ for name, fam, typ, proto in (
           'so_protocol=%d' % seen.proto)
     seen.close()
     s.close()
+# socket(2) without the C library's socket(), as static binaries and Go do.
+def raw(name, family):
+    n = inuse()
+    fd = libc.syscall(41, family, S.SOCK_STREAM, 0)
+    print(name, 'mytcp' if inuse() == n + 1 else 'kernel')
+    os.close(fd)
+raw('raw', S.AF_INET)
+raw('raw6', S.AF_INET6)
+sys.stdout.flush()
+if len(sys.argv) > 1:
+    # A task that leaves mytcpize's cgroup: no longer converted.
+    pid = os.fork()
+    if pid == 0:
+        with open(sys.argv[1] + '/cgroup.procs', 'w') as f:
+            f.write(str(os.getpid()))
+        raw('outside', S.AF_INET)
+        sys.stdout.flush()
+        os._exit(0)
+    os.waitpid(pid, 0)
 EOF
-cat >"$tmp/conv.expected" <<'EOF'
-inet-stream-0 mytcp nonblock=0 cloexec=1 so_protocol=6
-inet-stream-6 mytcp nonblock=0 cloexec=1 so_protocol=6
-inet-stream-nonblock mytcp nonblock=1 cloexec=1 so_protocol=6
-inet6-stream-0 kernel nonblock=0 cloexec=1 so_protocol=6
-inet-dgram-0 kernel nonblock=0 cloexec=1 so_protocol=17
-EOF
-if nsx "$mz" run -d "$py" "$tmp/conv.py" >"$tmp/conv.out" 2>"$tmp/conv.err"; then
-	check "converted: IPv4 stream sockets only, flags kept, SO_PROTOCOL 6" \
-		diff -u "$tmp/conv.expected" "$tmp/conv.out" ||
-		sed 's/^/# /' "$tmp/conv.out"
-else
-	fail "conversion probe failed"
-	sed 's/^/# /' "$tmp/conv.out" "$tmp/conv.err"
-fi
+# conversions SO_PROTOCOL: what probe.py prints for the C library's socket().
+conversions() {
+	echo "inet-stream-0 mytcp nonblock=0 cloexec=1 so_protocol=$1" \
+		"inet-stream-6 mytcp nonblock=0 cloexec=1 so_protocol=$1" \
+		"inet-stream-nonblock mytcp nonblock=1 cloexec=1 so_protocol=$1" \
+		"inet6-stream-0 kernel nonblock=0 cloexec=1 so_protocol=6" \
+		"inet-dgram-0 kernel nonblock=0 cloexec=1 so_protocol=17"
+}
+prints "IPv4 stream sockets converted, flags kept, SO_PROTOCOL 6; raw syscalls not" \
+	"$(conversions 6) raw kernel raw6 kernel " \
+	"$mz" run -d "$py" "$tmp/probe.py" 2>"$tmp/probe.err"
 check "-d logs the three conversions" \
 	test "$(grep -c '^mytcpize\[[0-9]*\]: AF_INET type .* -> 253: fd ' \
-		"$tmp/conv.err")" = 3
-# Nothing holds 252: the socket fails, so -p and MYTCP_PROTO are used.
-check "-p 252 asks for protocol 252" \
-	test "$(nsx "$mz" run -p 252 "$py" -c 'import socket
-try:
-    socket.socket()
-except OSError as e:
-    print(e.errno)')" = 93
-check "MYTCP_PROTO=6 is refused and converts nothing" \
-	test "$(MYTCP_PROTO=6 LD_PRELOAD=$here/../build/libmytcpize.so \
-		nsx "$py" -c 'import socket; print(socket.socket().proto)' \
-		2>/dev/null)" = 0
+		"$tmp/probe.err")" = 3
+# dev_tcp CMD...: CMD bash opening /dev/tcp/127.0.0.1/1: what bash (and
+# the library) say, less the line naming the file (its wording varies).
+# Nothing has 252: "Protocol not supported" from socket(); kernel TCP:
+# "Connection refused".
+dev_tcp() { "$@" bash -c ': <>/dev/tcp/127.0.0.1/1' 2>&1 | grep -v /dev/tcp; }
+no_proto="bash: socket: Protocol not supported "
+prints "-p 252 asks for protocol 252" "$no_proto" dev_tcp "$mz" run -p 252
+prints "MYTCP_PROTO=6 is refused, the socket stays TCP" \
+	"mytcpize: MYTCP_PROTO=6 is not a protocol number (1-254, not 6); sockets stay TCP bash: connect: Connection refused " \
+	dev_tcp ip netns exec "$ns" \
+	env MYTCP_PROTO=6 LD_PRELOAD="$here/../build/libmytcpize.so"
 refuses_tcp() { ! "$mz" run -p 6 true 2>/dev/null; }
 check "mytcpize refuses -p 6" refuses_tcp
 
+# ---- the BPF route ------------------------------------------------------
+section "bpf"
+if grep -qw update_socket_protocol /proc/kallsyms; then
+	has_bpf=1
+	# The kernel converts: SO_PROTOCOL tells the truth (253).
+	prints "bpf: stream sockets and raw syscalls converted; IPv6, outside tasks not" \
+		"$(conversions 253) raw mytcp raw6 kernel outside kernel " \
+		"$mz" bpf "$py" "$tmp/probe.py" /sys/fs/cgroup
+	prints "bpf: -p 252 asks for protocol 252" "$no_proto" dev_tcp "$mz" bpf -p 252
+	bpf_status() { "$mz" bpf sh -c 'exit 7'; [ $? = 7 ]; }
+	check "bpf: exits with the command's status" bpf_status
+else
+	has_bpf=0
+	log "no update_socket_protocol in this kernel: mytcpize bpf must refuse"
+	bpf_refused() { ! "$mz" bpf true; }
+	check "bpf: refused on this kernel" bpf_refused
+fi
+check "bpf: no cgroup left behind" \
+	test -z "$(find /sys/fs/cgroup -maxdepth 1 -name 'mytcpize-*')"
+
 # ---- iperf3 -------------------------------------------------------------
+section "iperf3"
 # iperf3_ok JSON STREAMS: bytes sent and received, no error, STREAMS
 # data streams.
 iperf3_ok() {
@@ -167,17 +233,15 @@ sys.exit(0 if 'error' not in j and sent > 0 and rcvd > 0 and
 EOF
 }
 
-ip netns exec "$ns" "$mz" run iperf3 -4 -s -B 127.0.0.1 -p 5201 >"$tmp/iperf3-s.log" 2>&1 &
-pids+=($!)
 if check "iperf3 server listens on mytcp" wait_until 100 listening /proc/net/mytcp 5201; then
 	check "iperf3 server not in /proc/net/tcp" \
 		not_listening /proc/net/tcp 5201
 	# A control connection plus one per stream, each both ends here.
-	for run in "plain 1 2" "reverse 1 2 -R" "parallel 2 3 -P 2"; do
-		read -r name streams conns args <<<"$run"
+	for run in "plain 2 1 2" "reverse 1 1 2 -R" "parallel 1 2 3 -P 2"; do
+		read -r name secs streams conns args <<<"$run"
 		before=$(counters)
 		# shellcheck disable=SC2086 # the run's iperf3 flags
-		nsx timeout 60 "$mz" run iperf3 -4 -c 127.0.0.1 -p 5201 -t 2 -J \
+		nsx timeout 60 "$mz" run iperf3 -4 -c 127.0.0.1 -p 5201 -t "$secs" -J \
 			$args >"$tmp/iperf3-$name.json" 2>"$tmp/iperf3-$name.err"
 		check "iperf3 $name: exit 0, bytes moved, no error" \
 			iperf3_ok "$tmp/iperf3-$name.json" "$streams" ||
@@ -186,17 +250,14 @@ if check "iperf3 server listens on mytcp" wait_until 100 listening /proc/net/myt
 			opened_since "$before" "$conns $conns 0 0"
 	done
 fi
-check "no kernel TCP socket in the namespace" \
-	test "$(nsx awk 'END { print NR }' /proc/net/tcp)" = 1
+# Kernel TCP has the control server's listener, nothing else.
+check "no other kernel TCP socket in the namespace" \
+	test "$(nsx awk 'NR > 1 && substr($2, 9) != ":1F91"' /proc/net/tcp)" = ""
 
 # ---- curl from python3's http.server --------------------------------------
+section "curl from http.server"
 plain_curl_fails() { ! nsx curl -4 -s --max-time 10 -o /dev/null "$1"; }
 
-mkdir "$tmp/www"
-head -c $((5 << 20)) /dev/urandom >"$tmp/www/blob"
-ip netns exec "$ns" "$mz" run "$py" -m http.server --bind 127.0.0.1 --directory "$tmp/www" \
-	8080 >"$tmp/http.log" 2>&1 &
-pids+=($!)
 if check "http.server listens on mytcp" wait_until 200 listening /proc/net/mytcp 8080; then
 	before=$(counters)
 	nsx timeout 60 "$mz" run curl -4 -sS --fail --max-time 50 \
@@ -205,9 +266,21 @@ if check "http.server listens on mytcp" wait_until 200 listening /proc/net/mytcp
 	check "curl: one mytcp connection, no TCP" opened_since "$before" "1 1 0 0"
 	check "curl without mytcpize does not reach it (kernel TCP)" \
 		plain_curl_fails http://127.0.0.1:8080/blob
+	if [ $has_bpf = 1 ]; then
+		before=$(counters)
+		# The loader needs /sys/fs/cgroup, which ip netns exec hides:
+		# the namespace is entered inside the cgroup.
+		timeout 60 "$mz" bpf ip netns exec "$ns" curl -4 -sS --fail \
+			--max-time 50 -o "$tmp/blob.bpf" http://127.0.0.1:8080/blob
+		check "bpf: curl fetched 5 MiB, SHA-256 equal" \
+			same_file "$tmp/www/blob" "$tmp/blob.bpf"
+		check "bpf: curl made one mytcp connection, no TCP" \
+			opened_since "$before" "1 1 0 0"
+	fi
 fi
 
 # ---- netcat, both directions at once ----------------------------------------
+section "netcat"
 head -c $((2 << 20)) /dev/urandom >"$tmp/nc-a"
 head -c $((3 << 20)) /dev/urandom >"$tmp/nc-b"
 ip netns exec "$ns" timeout 60 "$mz" run nc -4 -N -l 127.0.0.1 9000 \
@@ -225,9 +298,7 @@ if check "nc listens on mytcp" wait_until 100 listening /proc/net/mytcp 9000; th
 fi
 
 # ---- control: no mytcpize, kernel TCP --------------------------------------
-ip netns exec "$ns" "$py" -m http.server --bind 127.0.0.1 \
-	--directory "$tmp/www" 8081 >"$tmp/http-tcp.log" 2>&1 &
-pids+=($!)
+section "control over kernel TCP"
 if check "plain http.server listens on TCP" wait_until 200 listening /proc/net/tcp 8081; then
 	before=$(counters)
 	nsx timeout 60 curl -4 -sS --fail --max-time 50 \
@@ -237,5 +308,6 @@ if check "plain http.server listens on TCP" wait_until 200 listening /proc/net/t
 		opened_since "$before" "0 0 1 1"
 fi
 
+section "done"
 [ $ret -eq 0 ] || { log "http.server:"; sed 's/^/# /' "$tmp/http.log"; }
 exit $ret
