@@ -101,6 +101,8 @@ prints() {
 	check "$what" test "$got" = "$want" || log "got: $got"
 }
 
+not_in() { ! grep -qi "$2" "$1"; }
+
 same_file() { [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]; }
 
 # The servers start first: their start-up (slow under TCG) overlaps the
@@ -216,20 +218,23 @@ check "bpf: no cgroup left behind" \
 
 # ---- iperf3 -------------------------------------------------------------
 section "iperf3"
-# iperf3_ok JSON STREAMS: bytes sent and received, no error, STREAMS
-# data streams.
+# iperf3_ok JSON STREAMS CC: bytes sent and received, no error, STREAMS
+# data streams, both ends on congestion control CC (read back through
+# TCP_CONGESTION; "-" for any).
 iperf3_ok() {
-	"$py" - "$1" "$2" <<'EOF'
+	"$py" - "$@" <<'EOF'
 import json, sys
 j = json.load(open(sys.argv[1]))
 end = j.get('end', {})
 sent = end.get('sum_sent', {}).get('bytes', 0)
 rcvd = end.get('sum_received', {}).get('bytes', 0)
-print('# %s: sent %d received %d bytes, %d streams, error %r' %
+cc = (end.get('sender_tcp_congestion'), end.get('receiver_tcp_congestion'))
+print('# %s: sent %d received %d bytes, %d streams, cc %s/%s, error %r' %
       (sys.argv[1].split('/')[-1], sent, rcvd, len(end.get('streams', [])),
-       j.get('error')))
+       cc[0], cc[1], j.get('error')))
 sys.exit(0 if 'error' not in j and sent > 0 and rcvd > 0 and
-         len(end.get('streams', [])) == int(sys.argv[2]) else 1)
+         len(end.get('streams', [])) == int(sys.argv[2]) and
+         (sys.argv[3] == '-' or cc == (sys.argv[3], sys.argv[3])) else 1)
 EOF
 }
 
@@ -237,19 +242,23 @@ if check "iperf3 server listens on mytcp" wait_until 100 listening /proc/net/myt
 	check "iperf3 server not in /proc/net/tcp" \
 		not_listening /proc/net/tcp 5201
 	# A control connection plus one per stream, each both ends here.
-	for run in "plain 2 1 2" "reverse 1 1 2 -R" "parallel 1 2 3 -P 2"; do
-		read -r name secs streams conns args <<<"$run"
+	# -C: iperf3 sets TCP_CONGESTION on both ends and reads it back.
+	for run in "plain 2 1 2 reno -C reno" "reverse 1 1 2 - -R" \
+		   "parallel 1 2 3 - -P 2"; do
+		read -r name secs streams conns cc args <<<"$run"
 		before=$(counters)
 		# shellcheck disable=SC2086 # the run's iperf3 flags
 		nsx timeout 60 "$mz" run iperf3 -4 -c 127.0.0.1 -p 5201 -t "$secs" -J \
 			$args >"$tmp/iperf3-$name.json" 2>"$tmp/iperf3-$name.err"
 		check "iperf3 $name: exit 0, bytes moved, no error" \
-			iperf3_ok "$tmp/iperf3-$name.json" "$streams" ||
+			iperf3_ok "$tmp/iperf3-$name.json" "$streams" "$cc" ||
 			sed 's/^/# /' "$tmp/iperf3-$name.err"
 		check "iperf3 $name: $conns mytcp connections, no TCP" \
 			opened_since "$before" "$conns $conns 0 0"
 	done
 fi
+check "iperf3 server logged no error" \
+	not_in "$tmp/iperf3-s.log" error
 # Kernel TCP has the control server's listener, nothing else.
 check "no other kernel TCP socket in the namespace" \
 	test "$(nsx awk 'NR > 1 && substr($2, 9) != ":1F91"' /proc/net/tcp)" = ""
