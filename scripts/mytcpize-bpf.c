@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,17 @@
 #include "mytcpize.skel.h"
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
+
+/* libbpf's own messages only with MYTCPIZE_DEBUG=1: ours say what failed. */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt,
+		      va_list ap)
+{
+	const char *debug = getenv("MYTCPIZE_DEBUG");
+
+	if (level == LIBBPF_DEBUG || !debug || strcmp(debug, "1"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
 
 /* Move the calling process into the cgroup at dir. */
 static int join_cgroup(const char *dir)
@@ -106,6 +118,7 @@ int main(int argc, char **argv)
 	}
 
 	ret = 126;
+	libbpf_set_print(libbpf_log);
 	skel = mytcpize_bpf__open();
 	if (!skel) {
 		perror("mytcpize-bpf: opening the BPF object");
