@@ -15,6 +15,8 @@
 #   make check           every test: builds, style, unit, both kernels in QEMU
 #   make checkpatch      kernel coding style of every C file
 #   make sparse          the module under sparse (C=2)
+#   make mytcpize        scripts/mytcpize's LD_PRELOAD library (and its BPF
+#                        program and loader) into build/
 
 # The running kernel's build tree when it exists, else the newest
 # installed Debian headers (the build machines run a kernel of their own).
@@ -28,8 +30,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 PWD := $(shell pwd)
 
 .PHONY: all modules install modclean clean unit fuzz demo goodput bench check checkpatch \
-	sparse \
-	kselftest-deps deps
+	sparse kselftest-deps deps mytcpize
 
 all: modules
 
@@ -74,3 +75,26 @@ checkpatch:
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
+
+# User-space C of scripts/mytcpize: built with the host compiler, never
+# by kbuild (Kbuild lists the module's objects only).
+MYTCPIZE_CFLAGS := -O2 -g -Wall -Wextra -Werror
+
+mytcpize: build/libmytcpize.so build/mytcpize-bpf
+
+build/libmytcpize.so: scripts/mytcpize.c
+	@mkdir -p build
+	$(CC) $(MYTCPIZE_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# The BPF route (mytcpize bpf): the program, its libbpf skeleton, the
+# loader.
+build/mytcpize.bpf.o: scripts/mytcpize.bpf.c
+	@mkdir -p build
+	clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
+		-I/usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
+
+build/mytcpize.skel.h: build/mytcpize.bpf.o
+	bpftool gen skeleton $< name mytcpize_bpf >$@.tmp && mv $@.tmp $@
+
+build/mytcpize-bpf: scripts/mytcpize-bpf.c build/mytcpize.skel.h
+	$(CC) $(MYTCPIZE_CFLAGS) -Ibuild -o $@ $< -lbpf
