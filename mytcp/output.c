@@ -245,6 +245,20 @@ static int mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	th->seq = htonl(seq);
 	th->ack_seq = (flags & MYTCP_FLAG_ACK) ? htonl(msk->rcv_nxt) : 0;
 	th->doff = (sizeof(*th) + opt_len) / 4;
+	/*
+	 * Urgent mode (RFC 9293 3.8.5): every segment before the urgent
+	 * point says where it is, relative to its own SEQ. One 64 KiB or
+	 * more ahead gets 0xFFFF, as Linux sends, if not far behind SND.NXT.
+	 */
+	if (msk->snd_urg && mytcp_seq_before(seq, msk->snd_up)) {
+		if (mytcp_seq_before(msk->snd_up, seq + 0x10000)) {
+			th->urg_ptr = htons(msk->snd_up - seq);
+			flags |= MYTCP_FLAG_URG;
+		} else if (mytcp_seq_after(seq + 0xFFFF, msk->snd_nxt)) {
+			th->urg_ptr = htons(0xFFFF);
+			flags |= MYTCP_FLAG_URG;
+		}
+	}
 	((u8 *)th)[13] = flags;
 	th->window = htons(mytcp_select_window(sk, flags & MYTCP_FLAG_SYN));
 	if (opt_len)
@@ -400,7 +414,8 @@ static bool mytcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (nonagle & MYTCP_NAGLE_PUSH)
+	/* Urgent data is never held, nor anything while it is pending. */
+	if ((nonagle & MYTCP_NAGLE_PUSH) || msk->snd_urg)
 		return false;
 	if (MYTCP_SKB_CB(skb)->flags & (MYTCP_FLAG_FIN | MYTCP_FLAG_SYN))
 		return false;
@@ -570,7 +585,16 @@ void mytcp_send_rst_sk(struct sock *sk)
  */
 int mytcp_send_window_probe(struct sock *sk)
 {
-	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_una - 1, MYTCP_FLAG_ACK);
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	/*
+	 * In urgent mode, first a segment at SND.UNA to carry the urgent
+	 * pointer: the probe below SND.UNA may be dropped unread.
+	 */
+	if (msk->snd_urg &&
+	    mytcp_seq_between(msk->snd_up, msk->snd_una + 1, msk->snd_una + 0xFFFF))
+		mytcp_send_ctl(sk, msk->snd_una, MYTCP_FLAG_ACK);
+	return mytcp_send_ctl(sk, msk->snd_una - 1, MYTCP_FLAG_ACK);
 }
 
 /*
