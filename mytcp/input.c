@@ -318,7 +318,14 @@ static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end)
 
 	if (mytcp_seq_before_eq(end, msk->rcv_wup + msk->rcv_wnd))
 		limit *= 2;
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
+	/*
+	 * An empty receive queue takes the next in-order segment whatever
+	 * its truesize (as Linux's tcp_data_queue()): else a buffer smaller
+	 * than one of the peer's skbs would never take anything again.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit &&
+	    (!skb_queue_empty(&sk->sk_receive_queue) ||
+	     mytcp_seq_after(MYTCP_SKB_CB(skb)->seq, msk->rcv_nxt))) {
 		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
 		return false;
 	}

@@ -475,8 +475,15 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		cb->tx_ns = cb->retrans ? 0 : now;
 		cb->first_ns = now;
 		cb->xmit_ns = now;
-		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC)))
+		/*
+		 * Dropped on the way out (a qdisc, no route): still unsent.
+		 * With nothing in flight no ACK will come to push it again:
+		 * the persist timer must, as for a closed window.
+		 */
+		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC))) {
+			window_stop = true;
 			break;
+		}
 		msk->snd_nxt = cb->end_seq;
 		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb->next;
