@@ -477,11 +477,11 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		cb->xmit_ns = now;
 		/*
 		 * Dropped on the way out (a qdisc, no route): still unsent.
-		 * With nothing in flight no ACK will come to push it again:
+		 * With nothing in flight no ACK will come to push data again:
 		 * the persist timer must, as for a closed window.
 		 */
 		if (mytcp_transmit_skb(sk, skb, true, sk_gfp_mask(sk, GFP_ATOMIC))) {
-			window_stop = true;
+			window_stop = !(cb->flags & MYTCP_FLAG_SYN);
 			break;
 		}
 		msk->snd_nxt = cb->end_seq;
