@@ -11,6 +11,7 @@
 #include <linux/version.h>
 #include <linux/sysctl.h>
 #include <linux/tcp.h>
+#include <linux/uaccess.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 /* 6.5 moved the GSO checksum helpers from linux/skbuff.h to net/gso.h. */
@@ -70,6 +71,27 @@ static inline struct sock *mytcp_accept(struct sock *sk, int flags, int *err,
 #define MYTCP_SET_PEEK_OFF	sk_set_peek_off
 #else
 #define MYTCP_SET_PEEK_OFF	NULL
+#endif
+
+/*
+ * proto.ioctl: 6.5 passes a kernel int for the answer (sk_ioctl() copies
+ * it out); 6.1 passes the user pointer. Both call mytcp_ioctl_karg()
+ * (stream.c).
+ */
+int mytcp_ioctl_karg(struct sock *sk, int cmd, int *karg);
+
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+static inline int mytcp_ioctl(struct sock *sk, int cmd, int *karg)
+{
+	return mytcp_ioctl_karg(sk, cmd, karg);
+}
+#else
+static inline int mytcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	int answ, err = mytcp_ioctl_karg(sk, cmd, &answ);
+
+	return err ?: put_user(answ, (int __user *)arg);
+}
 #endif
 
 /* 6.2 added tcpi_rcv_wnd (and tcpi_rehash) to struct tcp_info. */

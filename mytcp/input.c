@@ -199,6 +199,9 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 	if (mytcp_seq_after(h->ack, msk->snd_una)) {
 		msk->bytes_acked += h->ack - msk->snd_una;
 		msk->snd_una = h->ack;
+		/* The urgent byte is acknowledged: urgent mode ends. */
+		if (msk->snd_urg && !mytcp_seq_before(msk->snd_una, msk->snd_up))
+			msk->snd_urg = false;
 		msk->retransmits = 0;
 		msk->retrans_start_ns = 0;
 		msk->dupacks = 0;
@@ -607,6 +610,64 @@ static void mytcp_ack_data(struct sock *sk, const struct mytcp_hdr_view *h,
 	mytcp_delack_timer_arm(sk);
 }
 
+/*
+ * A segment with URG (RFC 9293 3.10.7.4, sixth check), as Linux's
+ * tcp_check_urg(): the pointer names the byte after the urgent one (RFC
+ * 6093 4). A mark beyond the one known is news: SIGURG to the owner
+ * (F_SETOWN), and the new mark replaces the old (only one urgent byte).
+ */
+static void mytcp_check_urg(struct sock *sk, const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 ptr = h->seq + (h->urg_ptr ? h->urg_ptr - 1 : 0);
+	struct sk_buff *skb;
+
+	/* Already read past, or data we already have: not news. */
+	if (mytcp_seq_after(msk->copied_seq, ptr) ||
+	    mytcp_seq_before(ptr, msk->rcv_nxt))
+		return;
+	if (msk->urg_data && !mytcp_seq_after(ptr, msk->urg_seq))
+		return;
+	sk_send_sigurg(sk);
+	/*
+	 * The reader sits at the old out-of-line urgent byte: step over it
+	 * now, or it would be read as data once the mark moves on.
+	 */
+	if (msk->urg_data && msk->urg_seq == msk->copied_seq &&
+	    !sock_flag(sk, SOCK_URGINLINE) && msk->copied_seq != msk->rcv_nxt) {
+		msk->copied_seq++;
+		skb = skb_peek(&sk->sk_receive_queue);
+		if (skb && !mytcp_seq_before(msk->copied_seq,
+					     MYTCP_SKB_CB(skb)->end_seq)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			__kfree_skb(skb);
+		}
+	}
+	WRITE_ONCE(msk->urg_data, MYTCP_URG_NOTYET);
+	WRITE_ONCE(msk->urg_seq, ptr);
+}
+
+/* Note a new urgent mark; catch the urgent byte when it passes by. */
+static void mytcp_urg(struct sock *sk, struct sk_buff *skb,
+		      const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 off;
+	u8 byte;
+
+	if (h->flags & MYTCP_FLAG_URG)
+		mytcp_check_urg(sk, h);
+	if (msk->urg_data != MYTCP_URG_NOTYET)
+		return;
+	off = msk->urg_seq - h->seq;
+	if (off < h->payload_len &&
+	    !skb_copy_bits(skb, h->hdr_len + off, &byte, 1)) {
+		WRITE_ONCE(msk->urg_data, MYTCP_URG_VALID | byte);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
+	}
+}
+
 /* Receive window currently offered: up to the advertised right edge. */
 static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
 {
@@ -731,6 +792,9 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		}
 		break;
 	}
+
+	/* Sixth: the URG bit. */
+	mytcp_urg(sk, skb, &h);
 
 	/* Seventh: segment text. */
 	if (h.payload_len || (h.flags & MYTCP_FLAG_FIN)) {

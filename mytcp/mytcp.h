@@ -231,6 +231,15 @@ enum mytcp_ca_state {
 	MYTCP_CA_LOSS = 4,	/* after an RTO */
 };
 
+/*
+ * msk->urg_data: the peer's urgent byte is announced but not here yet,
+ * here (in the low 8 bits), or read with MSG_OOB. Zero: no urgent data,
+ * or the reader went past it.
+ */
+#define MYTCP_URG_VALID		0x0100
+#define MYTCP_URG_NOTYET	0x0200
+#define MYTCP_URG_READ		0x0400
+
 /* msk->nonagle bits */
 #define MYTCP_NAGLE_OFF		1	/* TCP_NODELAY */
 #define MYTCP_NAGLE_CORK	2	/* TCP_CORK */
@@ -256,6 +265,11 @@ struct mytcp_sock {
 	u32 rcv_wnd;		/* window last advertised */
 	u32 rcv_wup;		/* RCV.NXT when it was advertised */
 	u32 copied_seq;		/* next byte the user will read */
+	/* Urgent data (RFC 9293 3.8.5, RFC 6093) */
+	u32 snd_up;		/* sequence number after our last urgent byte */
+	bool snd_urg;		/* urgent mode: snd_up not yet acknowledged */
+	u16 urg_data;		/* MYTCP_URG_* | the peer's urgent byte */
+	u32 urg_seq;		/* sequence number of the peer's urgent byte */
 	struct sk_buff_head ooo_queue;	/* segments ahead of RCV.NXT */
 	u32 rcv_ratio;		/* payload/truesize of arrivals, 1/256ths */
 
@@ -457,6 +471,15 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		  int flags, int *addr_len);
 void mytcp_write_queue_purge(struct sock *sk);
 u32 mytcp_rcv_space(const struct sock *sk);
+
+/* The reader is at the peer's urgent mark (SIOCATMARK). */
+static inline bool mytcp_urg_at_mark(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	return READ_ONCE(msk->urg_data) &&
+	       READ_ONCE(msk->urg_seq) == READ_ONCE(msk->copied_seq);
+}
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);

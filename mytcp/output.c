@@ -233,6 +233,20 @@ static int mytcp_xmit_built(struct sock *sk, struct sk_buff *skb, u8 flags,
 	th->seq = htonl(seq);
 	th->ack_seq = (flags & MYTCP_FLAG_ACK) ? htonl(msk->rcv_nxt) : 0;
 	th->doff = (sizeof(*th) + opt_len) / 4;
+	/*
+	 * Urgent mode (RFC 9293 3.8.5): every segment before the urgent
+	 * point says where it is, relative to its own SEQ. One 64 KiB or
+	 * more ahead gets 0xFFFF, as Linux sends, if not far behind SND.NXT.
+	 */
+	if (msk->snd_urg && mytcp_seq_before(seq, msk->snd_up)) {
+		if (mytcp_seq_before(msk->snd_up, seq + 0x10000)) {
+			th->urg_ptr = htons(msk->snd_up - seq);
+			flags |= MYTCP_FLAG_URG;
+		} else if (mytcp_seq_after(seq + 0xFFFF, msk->snd_nxt)) {
+			th->urg_ptr = htons(0xFFFF);
+			flags |= MYTCP_FLAG_URG;
+		}
+	}
 	((u8 *)th)[13] = flags;
 	th->window = htons(mytcp_select_window(sk, flags & MYTCP_FLAG_SYN));
 	if (opt_len)
@@ -323,7 +337,9 @@ static bool mytcp_run_can_extend(const struct sock *sk,
 	u32 mss = mytcp_sk(sk)->mss_cache;
 	u32 len = run->len + skb->len;
 
-	if (!run->n || (MYTCP_SKB_CB(run->last)->flags & MYTCP_FLAG_FIN) ||
+	/* In urgent mode each segment's pointer is its own: one by one. */
+	if (!run->n || mytcp_sk(sk)->snd_urg ||
+	    (MYTCP_SKB_CB(run->last)->flags & MYTCP_FLAG_FIN) ||
 	    (MYTCP_SKB_CB(skb)->flags & MYTCP_FLAG_SYN) || !skb->len ||
 	    skb->len > mss)
 		return false;
@@ -496,16 +512,20 @@ static bool mytcp_push_lost(struct sock *sk)
 }
 
 /*
- * Send the run and start a new one. If it could not go, its segments
- * are unsent again: SND.NXT and the send head move back to its first.
+ * Send the run and start a new one. If it could not go (dropped on the
+ * way out: a qdisc, no route), its segments are unsent again: SND.NXT
+ * and the send head move back to its first. With nothing in flight no
+ * ACK will come to push them again: *@stalled asks for the persist
+ * timer, as a closed window does (not for a SYN: connect() fails).
  */
 static int mytcp_run_send(struct sock *sk, struct mytcp_xmit_run *run,
-			  gfp_t gfp)
+			  gfp_t gfp, bool *stalled)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	int err = mytcp_transmit_run(sk, run, gfp);
 
 	if (err) {
+		*stalled = !(MYTCP_SKB_CB(run->first)->flags & MYTCP_FLAG_SYN);
 		msk->snd_nxt = MYTCP_SKB_CB(run->first)->seq;
 		msk->send_head = run->first;
 		msk->packets_out -= run->n;
@@ -526,7 +546,8 @@ static bool mytcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (nonagle & MYTCP_NAGLE_PUSH)
+	/* Urgent data is never held, nor anything while it is pending. */
+	if ((nonagle & MYTCP_NAGLE_PUSH) || msk->snd_urg)
 		return false;
 	if (MYTCP_SKB_CB(skb)->flags & (MYTCP_FLAG_FIN | MYTCP_FLAG_SYN))
 		return false;
@@ -591,7 +612,7 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		if (mytcp_nagle_hold(sk, skb, nonagle))
 			break;
 		if (run.n && !(gso && mytcp_run_can_extend(sk, &run, skb))) {
-			if (mytcp_run_send(sk, &run, gfp))
+			if (mytcp_run_send(sk, &run, gfp, &window_stop))
 				break;
 			sent = true;
 		}
@@ -612,7 +633,7 @@ void __mytcp_push(struct sock *sk, int nonagle)
 		msk->packets_out++;
 		msk->bytes_sent += skb->len;
 	}
-	if (run.n && !mytcp_run_send(sk, &run, gfp))
+	if (run.n && !mytcp_run_send(sk, &run, gfp, &window_stop))
 		sent = true;
 	if (sent)
 		msk->last_send_ns = now;
@@ -716,7 +737,16 @@ void mytcp_send_rst_sk(struct sock *sk)
  */
 int mytcp_send_window_probe(struct sock *sk)
 {
-	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_una - 1, MYTCP_FLAG_ACK);
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	/*
+	 * In urgent mode, first a segment at SND.UNA to carry the urgent
+	 * pointer: the probe below SND.UNA may be dropped unread.
+	 */
+	if (msk->snd_urg &&
+	    mytcp_seq_between(msk->snd_up, msk->snd_una + 1, msk->snd_una + 0xFFFF))
+		mytcp_send_ctl(sk, msk->snd_una, MYTCP_FLAG_ACK);
+	return mytcp_send_ctl(sk, msk->snd_una - 1, MYTCP_FLAG_ACK);
 }
 
 /*

@@ -424,6 +424,8 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	msk->fin_queued = false;
+	msk->snd_urg = false;
+	WRITE_ONCE(msk->urg_data, 0);
 	msk->retransmits = 0;
 	msk->dupacks = 0;
 	msk->passive = false;
@@ -662,6 +664,20 @@ static int mytcp_set_rcvlowat(struct sock *sk, int val)
 	return 0;
 }
 
+/*
+ * Data for read(): not when all that is left is an out-of-line urgent
+ * byte at the mark (read() would skip it and find nothing).
+ */
+static bool mytcp_poll_readable(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (skb_queue_empty_lockless(&sk->sk_receive_queue))
+		return false;
+	return !mytcp_urg_at_mark(sk) || sock_flag(sk, SOCK_URGINLINE) ||
+	       READ_ONCE(msk->rcv_nxt) - READ_ONCE(msk->copied_seq) > 1;
+}
+
 /* Readiness as Linux TCP reports it (tcp_poll), state by state. */
 static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			   poll_table *wait)
@@ -683,8 +699,11 @@ static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != MYTCP_SYN_SENT && state != MYTCP_SYN_RECV) {
-		if (mytcp_rcv_ready(sk))
+		if (mytcp_rcv_ready(sk) && mytcp_poll_readable(sk))
 			mask |= EPOLLIN | EPOLLRDNORM;
+		/* The peer's urgent byte waits for recv(MSG_OOB). */
+		if (READ_ONCE(mytcp_sk(sk)->urg_data) & MYTCP_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -717,6 +736,7 @@ struct proto mytcp_prot = {
 	.disconnect	= mytcp_disconnect,
 	.accept		= mytcp_accept,
 	.shutdown	= mytcp_shutdown,
+	.ioctl		= mytcp_ioctl,
 	.sendmsg	= mytcp_sendmsg,
 	.recvmsg	= mytcp_recvmsg,
 	.backlog_rcv	= mytcp_hist_rcv,

@@ -7,12 +7,15 @@
  */
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
+#include <linux/sockios.h>
 #include <linux/uio.h>
 #include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <asm/ioctls.h>
 
 #include "mytcp.h"
+#include "compat.h"
 
 /*
  * Linear payload per skb: the whole head (headers, payload, shared info)
@@ -46,6 +49,21 @@ static struct sk_buff *mytcp_tail_for_append(struct sock *sk, u32 size_goal)
 	    skb->len >= size_goal || !skb_tailroom(skb))
 		return NULL;
 	return skb;
+}
+
+/*
+ * send(MSG_OOB): the last byte sent so far is urgent. The urgent pointer
+ * we send points to the byte after it (RFC 6093 4: what every stack
+ * does); a later MSG_OOB send moves it on.
+ */
+static void mytcp_mark_urg(struct sock *sk, int flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (!(flags & MSG_OOB))
+		return;
+	msk->snd_up = msk->write_seq;
+	msk->snd_urg = true;
 }
 
 int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
@@ -113,6 +131,8 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			mytcp_mark_urg(sk, flags);
 		mytcp_push(sk);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
@@ -122,6 +142,8 @@ wait_for_space:
 			goto do_error;
 		}
 	}
+	if (copied)
+		mytcp_mark_urg(sk, flags);
 	/* MSG_MORE: more is coming, hold a short segment as TCP_CORK does. */
 	__mytcp_push(sk, msk->nonagle | (flags & MSG_MORE ? MYTCP_NAGLE_CORK : 0));
 	release_sock(sk);
@@ -129,6 +151,7 @@ wait_for_space:
 
 do_error:
 	if (copied) {
+		mytcp_mark_urg(sk, flags);
 		mytcp_push(sk);
 		release_sock(sk);
 		return copied;
@@ -192,6 +215,39 @@ static void mytcp_cleanup_rbuf(struct sock *sk, int copied)
 		mytcp_send_ack(sk);
 }
 
+/*
+ * recv(MSG_OOB), BSD semantics as in Linux's tcp_recv_urg(): the urgent
+ * byte, once, unless SO_OOBINLINE left it in the stream. Never blocks.
+ */
+static int mytcp_recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
+			  int flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u16 urg = msk->urg_data;
+	u8 c = urg & 0xff;
+
+	if (sock_flag(sk, SOCK_URGINLINE) || !urg || urg == MYTCP_URG_READ)
+		return -EINVAL;
+	if (sk->sk_state == MYTCP_CLOSE && !sock_flag(sk, SOCK_DONE))
+		return -ENOTCONN;
+	if (urg & MYTCP_URG_VALID) {
+		if (!(flags & MSG_PEEK))
+			WRITE_ONCE(msk->urg_data, MYTCP_URG_READ);
+		msg->msg_flags |= MSG_OOB;
+		if (!len) {
+			msg->msg_flags |= MSG_TRUNC;
+			return 0;
+		}
+		if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &c, 1))
+			return -EFAULT;
+		return 1;
+	}
+	if (sk->sk_state == MYTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 0;
+	/* Announced by the urgent pointer, not arrived yet. */
+	return -EAGAIN;
+}
+
 int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		  int flags, int *addr_len)
 {
@@ -199,20 +255,22 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct sk_buff *skb, *last;
 	u32 peek_seq = 0, *seq;
 	int copied = 0, target;
-	bool found;
+	bool found, at_mark;
 	long timeo;
 	int err;
 
 	/* Nothing is ever put on the error queue (no IP_RECVERR reports). */
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
-	if (flags & MSG_OOB)
-		return -EINVAL;
 
 	lock_sock(sk);
 	err = -ENOTCONN;
 	if (sk->sk_state == MYTCP_LISTEN)
 		goto out;
+	if (flags & MSG_OOB) {
+		err = mytcp_recv_urg(sk, msg, len, flags);
+		goto out;
+	}
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
@@ -224,6 +282,20 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	do {
+		/*
+		 * A read stops at the urgent mark, so that SIOCATMARK can
+		 * tell the reader it got there (RFC 6093 3, BSD). A SIGURG
+		 * waiting there interrupts a read that got nothing.
+		 */
+		if (msk->urg_data && msk->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				copied = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				break;
+			}
+		}
+		at_mark = false;
 		last = NULL;
 		found = false;
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
@@ -234,8 +306,18 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			if (offset >= skb->len)
 				continue;
 			found = true;
+			/* Out of line, the urgent byte is not in the stream. */
+			if (msk->urg_data && msk->urg_seq == *seq &&
+			    !sock_flag(sk, SOCK_URGINLINE)) {
+				(*seq)++;
+				if (++offset >= skb->len)
+					continue;
+			}
 			avail = skb->len - offset;
 			chunk = min_t(u32, avail, len - copied);
+			if (msk->urg_data && msk->urg_seq != *seq &&
+			    msk->urg_seq - *seq < chunk)
+				chunk = msk->urg_seq - *seq;
 			/* MSG_TRUNC: as Linux TCP, consume without copying. */
 			if (!(flags & MSG_TRUNC) &&
 			    skb_copy_datagram_msg(skb, offset, msg, chunk)) {
@@ -249,9 +331,17 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				sk_peek_offset_fwd(sk, chunk);
 			else
 				sk_peek_offset_bwd(sk, chunk);
+			if (msk->urg_data && msk->urg_seq == *seq) {
+				at_mark = true;
+				break;
+			}
 			if (copied >= len)
 				break;
 		}
+		/* Past the mark, the urgent byte is history (read or not). */
+		if (msk->urg_data &&
+		    mytcp_seq_after(msk->copied_seq, msk->urg_seq))
+			WRITE_ONCE(msk->urg_data, 0);
 		/* Free what the reader consumed. */
 		if (!(flags & MSG_PEEK)) {
 			while ((skb = skb_peek(&sk->sk_receive_queue)) &&
@@ -263,7 +353,7 @@ int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			mytcp_cleanup_rbuf(sk, copied);
 		}
 		/* A zero-length read still waits for data, as Linux's does. */
-		if (copied >= len && (len || found))
+		if ((copied >= len && (len || found)) || at_mark)
 			break;
 		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
 			break;
@@ -308,4 +398,62 @@ done:
 out:
 	release_sock(sk);
 	return err;
+}
+
+/*
+ * Bytes a read can return now (Linux's tcp_inq()): not the FIN, and,
+ * with an out-of-line urgent byte ahead, only the bytes before it.
+ */
+static int mytcp_inq(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	int answ;
+
+	if (msk->urg_data && !sock_flag(sk, SOCK_URGINLINE) &&
+	    !mytcp_seq_before(msk->urg_seq, msk->copied_seq) &&
+	    mytcp_seq_before(msk->urg_seq, msk->rcv_nxt))
+		return msk->urg_seq - msk->copied_seq;
+	answ = msk->rcv_nxt - msk->copied_seq;
+	if (answ && sock_flag(sk, SOCK_DONE))
+		answ--;
+	return answ;
+}
+
+/*
+ * proto.ioctl (via compat.h's mytcp_ioctl()): SIOCINQ, SIOCOUTQ (sent
+ * but unacknowledged plus unsent), SIOCOUTQNSD (unsent) and SIOCATMARK,
+ * with Linux TCP's answers: EINVAL on a listener, 0 during the handshake.
+ */
+int mytcp_ioctl_karg(struct sock *sk, int cmd, int *karg)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int answ = 0;
+
+	switch (cmd) {
+	case SIOCATMARK:
+		*karg = mytcp_urg_at_mark(sk);
+		return 0;
+	case SIOCINQ:
+	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	lock_sock(sk);
+	if (sk->sk_state == MYTCP_LISTEN) {
+		release_sock(sk);
+		return -EINVAL;
+	}
+	if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))) {
+		if (cmd == SIOCINQ)
+			answ = mytcp_inq(sk);
+		else if (cmd == SIOCOUTQ)
+			answ = msk->write_seq - msk->snd_una;
+		else
+			answ = msk->write_seq - msk->snd_nxt;
+	}
+	release_sock(sk);
+	*karg = answ;
+	return 0;
 }

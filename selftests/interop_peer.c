@@ -28,8 +28,16 @@
  *                reported on stderr and the run goes on (the namespace's
  *                keepalive sysctls then apply)
  *     -U         send the byte at offset N/2 with MSG_OOB (TCP urgent
- *                data); the receiver checks the stream as usual, so it
- *                must deliver that byte inline
+ *                data), once all before it is acknowledged (SIOCOUTQ 0):
+ *                no segment then points 64 KiB or more ahead (0xFFFF),
+ *                which a receiver reading out of line would take for a
+ *                mark of its own
+ *     -O MODE    how the byte at offset N/2 of the stream received is
+ *                expected (the peer sends it with -U):
+ *                inline  SO_OOBINLINE: in the stream, checked as usual
+ *                oob     through recv(MSG_OOB) once POLLPRI says it is
+ *                        there, checked against the stream, and absent
+ *                        from the stream read (which must skip it)
  *     -b PORT    (-c) bind to this local port first, with SO_REUSEADDR
  *     -e END     how this end finishes:
  *                fin    shutdown(SHUT_WR) after the last byte, read to
@@ -52,6 +60,7 @@
  * timeout.
  */
 #include <arpa/inet.h>
+#include <linux/sockios.h>
 #include <linux/types.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +73,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +83,8 @@
 #define BUF_SIZE	(64 * 1024)
 
 enum end_mode { END_FIN, END_WAIT, END_CLOSE, END_RST, END_RESET };
+
+enum oob_mode { OOB_NONE, OOB_INLINE, OOB_OOB };
 
 static const char * const end_names[] = {
 	[END_FIN] = "fin", [END_WAIT] = "wait", [END_CLOSE] = "close",
@@ -87,6 +99,8 @@ struct peer {
 	__u64 send_seed, recv_seed;
 	bool send_after_fin;
 	bool urgent, urgent_sent;
+	enum oob_mode oob;
+	bool oob_got;		/* -O oob: the urgent byte came */
 	unsigned int read_delay_ms;
 	unsigned int idle_ms;
 	__u64 read_rate;
@@ -236,6 +250,16 @@ static void set_nonblock(int fd)
 		die(1, "fcntl: %s", strerror(errno));
 }
 
+/* -O inline: SO_OOBINLINE before any data can come (children inherit it). */
+static void set_oobinline(struct peer *p, int fd)
+{
+	int one = 1;
+
+	if (p->oob == OOB_INLINE &&
+	    setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)))
+		die(1, "SO_OOBINLINE: %s", strerror(errno));
+}
+
 static void do_listen(struct peer *p)
 {
 	int one = 1, lfd;
@@ -245,6 +269,7 @@ static void do_listen(struct peer *p)
 		die(1, "socket(proto %d): %s", p->proto, strerror(errno));
 	if (setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
 		die(1, "SO_REUSEADDR: %s", strerror(errno));
+	set_oobinline(p, lfd);
 	if (bind(lfd, (struct sockaddr *)&p->addr, sizeof(p->addr)))
 		die(1, "bind: %s", strerror(errno));
 	if (listen(lfd, 1))
@@ -278,6 +303,7 @@ static void do_connect(struct peer *p)
 	p->fd = socket(AF_INET, SOCK_STREAM, p->proto);
 	if (p->fd < 0)
 		die(1, "socket(proto %d): %s", p->proto, strerror(errno));
+	set_oobinline(p, p->fd);
 	if (p->bind_port) {
 		struct sockaddr_in me = {
 			.sin_family = AF_INET, .sin_port = htons(p->bind_port),
@@ -384,6 +410,14 @@ static void send_some(struct peer *p, __u8 *buf)
 	/* The urgent byte goes alone, in a send() of its own. */
 	if (p->urgent && !p->urgent_sent) {
 		if (p->sent == urg) {
+			int outq;
+
+			if (ioctl(p->fd, SIOCOUTQ, &outq))
+				die(1, "SIOCOUTQ: %s", strerror(errno));
+			if (outq) {
+				usleep(1000);	/* POLLOUT holds: no busy loop */
+				return;
+			}
 			flags |= MSG_OOB;
 			n = 1;
 		} else if (n > urg - p->sent) {
@@ -402,6 +436,27 @@ static void send_some(struct peer *p, __u8 *buf)
 	if (w && (flags & MSG_OOB))
 		p->urgent_sent = true;
 	p->sent += w;
+}
+
+/* -O oob: take the urgent byte (POLLPRI said it is there) and check it. */
+static void recv_oob(struct peer *p)
+{
+	__u64 urg = p->to_recv / 2;
+	__u8 b, want;
+
+	if (recv(p->fd, &b, 1, MSG_OOB) != 1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		die(1, "recv(MSG_OOB) after %llu bytes: %s", p->received,
+		    strerror(errno));
+	}
+	if (p->oob_got)
+		die(1, "a second urgent byte");
+	stream_fill(p->recv_seed, urg, &want, 1);
+	if (b != want)
+		die(1, "urgent byte (offset %llu) 0x%02x, want 0x%02x",
+		    urg, b, want);
+	p->oob_got = true;
 }
 
 /* Read what is there and check it; false when nothing more can come. */
@@ -432,6 +487,12 @@ static bool recv_some(struct peer *p, __u8 *buf, __u8 *want)
 		p->got_fin = true;
 		return false;
 	}
+	/*
+	 * -O oob: reads stop at the mark, and the next one skips the
+	 * urgent byte: this data starts after it.
+	 */
+	if (p->oob == OOB_OOB && p->received == p->to_recv / 2 && p->to_recv)
+		p->received++;
 	if ((__u64)r > p->to_recv - p->received)
 		die(1, "%llu bytes past the %llu expected",
 		    p->received + r - p->to_recv, p->to_recv);
@@ -487,6 +548,8 @@ static void exchange(struct peer *p)
 
 		if (reading && stall <= 0)
 			pfd.events |= POLLIN;
+		if (reading && p->oob == OOB_OOB && !p->oob_got)
+			pfd.events |= POLLPRI;
 		if (may_send(p))
 			pfd.events |= POLLOUT;
 		if (stall > 0 && stall * 1000 < ms)
@@ -498,6 +561,9 @@ static void exchange(struct peer *p)
 			die(1, "poll: %s", strerror(errno));
 		if (n <= 0)
 			continue;
+		/* Before reading on: a read past the mark would lose it. */
+		if (pfd.revents & POLLPRI)
+			recv_oob(p);
 		if (pfd.revents & (POLLIN | POLLERR | POLLHUP) && reading &&
 		    pfd.events & POLLIN)
 			reading = recv_some(p, rbuf, want);
@@ -523,6 +589,8 @@ static void finish(struct peer *p)
 	if (p->end == END_RST &&
 	    setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
 		die(1, "SO_LINGER: %s", strerror(errno));
+	if (p->oob == OOB_OOB && !p->oob_got)
+		die(1, "no urgent byte came");
 	if (close(p->fd))
 		die(1, "close: %s", strerror(errno));
 	printf("%s: ok: sent %llu received %llu in %.3f s (%.1f Mbit/s) end %s\n",
@@ -540,7 +608,7 @@ int main(int argc, char **argv)
 	bool have_addr = false;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "c:l:P:s:r:S:R:ad:L:I:K:Ub:e:t:f:N:")) != -1) {
+	while ((c = getopt(argc, argv, "c:l:P:s:r:S:R:ad:L:I:K:UO:b:e:t:f:N:")) != -1) {
 		switch (c) {
 		case 'c':
 		case 'l':
@@ -584,6 +652,14 @@ int main(int argc, char **argv)
 		case 'U':
 			p.urgent = true;
 			break;
+		case 'O':
+			if (!strcmp(optarg, "inline"))
+				p.oob = OOB_INLINE;
+			else if (!strcmp(optarg, "oob"))
+				p.oob = OOB_OOB;
+			else
+				die(2, "bad -O '%s' (want inline or oob)", optarg);
+			break;
 		case 'b':
 			p.bind_port = parse_num(optarg);
 			break;
@@ -611,7 +687,7 @@ int main(int argc, char **argv)
 	if (!have_addr || optind != argc || p.limit <= 0)
 		die(2, "usage: interop_peer -c|-l ADDR:PORT [-P proto] [-s N] [-r N]\n"
 		    "\t[-S seed] [-R seed] [-a] [-d ms] [-L rate] [-I ms] [-K i,n,c]\n"
-		    "\t[-U] [-b port]\n"
+		    "\t[-U] [-O inline|oob] [-b port]\n"
 		    "\t[-e fin|wait|close|rst|reset] [-t sec] [-f file] [-N netns]");
 	role = p.listen ? "server" : "client";
 	if (!p.send_seed)

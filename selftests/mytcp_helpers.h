@@ -62,6 +62,7 @@
 #define F_RST		0x04
 #define F_PSH		0x08
 #define F_ACK		0x10
+#define F_URG		0x20
 
 /* A helper's result must be >= 0; on failure, name the errno. */
 #define ASSERT_OK(expr) do { \
@@ -614,6 +615,7 @@ struct seg {
 	__u32 seq, ack;
 	__u8 flags;
 	__u16 win;
+	__u16 urp;		/* urgent pointer field */
 	int len;		/* payload bytes */
 };
 
@@ -726,6 +728,7 @@ static inline int sniff_next(int fd, int proto, struct seg *s, int ms)
 		doff = (pkt[ihl + 12] >> 4) * 4;
 		s->flags = pkt[ihl + 13];
 		s->win = get16(pkt + ihl + 14);
+		s->urp = get16(pkt + ihl + 18);
 		s->len = tot - ihl - doff;
 		return 1;
 	}
