@@ -390,10 +390,10 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 		       const struct mytcp_hdr_view *h)
 {
 	struct sock *listener = req->listener;
-	struct mytcp_sock *lmsk = mytcp_sk(listener);
 	struct net *net = sock_net(listener);
 	u32 seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
 	struct sock *child;
+	bool queued;
 
 	/* Our SYN-ACK was lost: the same SYN again gets it again. */
 	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK | MYTCP_FLAG_RST)) ==
@@ -464,12 +464,10 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	/* The ACK may carry data: process it as the child's first segment. */
 	mytcp_hist_rcv(child, skb);
 
-	spin_lock_bh(&lmsk->req_lock);
-	list_add_tail(&mytcp_sk(child)->accept_node, &lmsk->accept_queue);
-	sk_acceptq_added(listener);
-	spin_unlock_bh(&lmsk->req_lock);
+	queued = mytcp_child_enqueue(listener, child);
 	bh_unlock_sock(child);
-	listener->sk_data_ready(listener);
+	if (queued)
+		listener->sk_data_ready(listener);
 	/* sk_clone_lock()'s second reference was ours. */
 	sock_put(child);
 	return;

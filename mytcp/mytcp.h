@@ -461,7 +461,7 @@ void mytcp_sock_count(struct sock *sk);
 void mytcp_wait_sockets_freed(void);
 void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk, int err);
-void mytcp_child_enqueue(struct sock *listener, struct sock *child);
+bool mytcp_child_enqueue(struct sock *listener, struct sock *child);
 void mytcp_abort_orphans(void);
 void mytcp_orphan_creator_init(void);
 

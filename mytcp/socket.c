@@ -208,6 +208,47 @@ static struct sock *mytcp_accept_queue_pop(struct sock *sk)
 	return cmsk ? &cmsk->inet.sk : NULL;
 }
 
+/* Abort a child that no accept() will take; its bh lock is held. */
+static void mytcp_child_drop(struct sock *child)
+{
+	mytcp_hist_cause(child, MYTCP_CAUSE_ABORT);
+	sock_set_flag(child, SOCK_DEAD);
+	if (child->sk_state != MYTCP_CLOSE) {
+		/* RFC 9293 3.10.4: abort sends a reset. */
+		if (mytcp_state_synchronized(child->sk_state))
+			mytcp_send_rst_sk(child);
+		mytcp_done(child);
+	} else {
+		mytcp_destroy_orphan(child);
+	}
+}
+
+/*
+ * Queue a new child (bh-locked) for accept(), or drop it if the listener
+ * left LISTEN meanwhile: a request completes without the listener's
+ * lock, so its close may already have emptied the accept queue, and a
+ * child queued after that would never be freed. The state is read under
+ * req_lock, which mytcp_listener_drop_children() takes after leaving
+ * LISTEN: one of the two sees the child.
+ */
+bool mytcp_child_enqueue(struct sock *listener, struct sock *child)
+{
+	struct mytcp_sock *lmsk = mytcp_sk(listener);
+	bool queued;
+
+	spin_lock_bh(&lmsk->req_lock);
+	queued = READ_ONCE(listener->sk_state) == MYTCP_LISTEN;
+	if (queued) {
+		list_add_tail(&mytcp_sk(child)->accept_node,
+			      &lmsk->accept_queue);
+		sk_acceptq_added(listener);
+	}
+	spin_unlock_bh(&lmsk->req_lock);
+	if (!queued)
+		mytcp_child_drop(child);
+	return queued;
+}
+
 /* Abort every child still waiting on a listener's accept queue. */
 static void mytcp_listener_drop_children(struct sock *sk)
 {
@@ -217,16 +258,7 @@ static void mytcp_listener_drop_children(struct sock *sk)
 		sock_hold(child);
 		local_bh_disable();
 		bh_lock_sock(child);
-		mytcp_hist_cause(child, MYTCP_CAUSE_ABORT);
-		sock_set_flag(child, SOCK_DEAD);
-		if (child->sk_state != MYTCP_CLOSE) {
-			/* RFC 9293 3.10.4: abort sends a reset. */
-			if (mytcp_state_synchronized(child->sk_state))
-				mytcp_send_rst_sk(child);
-			mytcp_done(child);
-		} else {
-			mytcp_destroy_orphan(child);
-		}
+		mytcp_child_drop(child);
 		bh_unlock_sock(child);
 		local_bh_enable();
 		sock_put(child);
