@@ -13,6 +13,9 @@ modprobe sch_netem 2>/dev/null
 
 ns_create mytcp-lossy
 ip netns exec mytcp-lossy sysctl -qw net.mytcp.rto_min_us=50000
+# Segment by segment (16 KiB on lo, not 64 KiB runs): enough segments in
+# 2 MiB for reordering and dupACKs to show; gso.sh covers super-packets.
+ip netns exec mytcp-lossy sysctl -qw net.mytcp.gso=0
 ip netns exec mytcp-lossy tc qdisc add dev lo root netem delay 5ms \
 	reorder 25% 50% loss 2% || { fail "netem"; exit $ret; }
 
