@@ -319,6 +319,23 @@ struct mytcp_xmit_run {
 #define MYTCP_GSO_MAX_BYTES	(GSO_LEGACY_MAX_SIZE - MYTCP_MAX_HEADER)
 #define MYTCP_GSO_MAX_SEGS	64
 
+/*
+ * Segments per super-packet: about a millisecond's worth at the current
+ * rate (cwnd per smoothed RTT), at least 2, as Linux sizes its TSO
+ * packets - else on a slow path a 64 KiB packet would sit in a queue
+ * (netem's rate, a shaper) for long, inflating the RTT and the RTO.
+ */
+static u32 mytcp_gso_max_segs(const struct mytcp_sock *msk)
+{
+	u32 srtt = msk->rto.srtt_us;
+	u64 per_ms;
+
+	if (!srtt)
+		return 2;
+	per_ms = div_u64((u64)msk->cc.cwnd * USEC_PER_MSEC, srtt);
+	return clamp_t(u64, per_ms, 2, MYTCP_GSO_MAX_SEGS);
+}
+
 /* May the socket's route carry super-packets? */
 static bool mytcp_sk_gso_ok(struct sock *sk)
 {
@@ -347,7 +364,7 @@ static bool mytcp_run_can_extend(const struct sock *sk,
 		return true;
 	/* Software segmentation cuts at MSS boundaries: ours must match. */
 	return run->full && len <= MYTCP_GSO_MAX_BYTES &&
-	       run->n < MYTCP_GSO_MAX_SEGS;
+	       run->n < mytcp_gso_max_segs(mytcp_sk(sk));
 }
 
 /*
