@@ -98,9 +98,15 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			/* Sized to the data: small writes make small skbs. */
+			/*
+			 * Sized to the data: small writes make small skbs -
+			 * unless data is in flight, a stream of small writes
+			 * will fill it while the ACKs come back.
+			 */
 			skb = alloc_skb_fclone(MYTCP_MAX_HEADER +
 					       min_t(size_t, size_goal,
+						     msk->packets_out ?
+						     size_goal :
 						     max_t(size_t, msg_data_left(msg),
 							   2048)),
 					       sk->sk_allocation);
