@@ -41,17 +41,12 @@ for m in veth sch_ingress cls_u32 act_gact; do
 	modprobe -q "$m" 2>/dev/null
 done
 
-mac_of() {
-	ip -n "$1" -br link show dev veth0 | awk '{ print $3 }'
-}
-
 setup() {
 	local dev=veth0 p
 	ns_create "$NS_T" "$NS_P" &&
 	veth_pair "$NS_T" "$ADDR_T/24" "$NS_P" "$ADDR_P/24" || return 1
 	MAC_T=$(mac_of "$NS_T") && MAC_P=$(mac_of "$NS_P") || return 1
-	ip -n "$NS_T" neigh replace "$ADDR_P" lladdr "$MAC_P" dev $dev nud permanent &&
-	ip -n "$NS_P" neigh replace "$ADDR_T" lladdr "$MAC_T" dev $dev nud permanent &&
+	neigh_pin "$NS_T" "$ADDR_T" "$NS_P" "$ADDR_P" &&
 	ip netns exec "$NS_T" ethtool -K $dev tx off >/dev/null &&
 	ip netns exec "$NS_P" tc qdisc add dev $dev clsact || return 1
 	for p in 6 253; do

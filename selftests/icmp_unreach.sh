@@ -21,13 +21,8 @@ ip netns exec mytcp-icmp-r sysctl -qw net.ipv4.icmp_ratelimit=0
 ip -n mytcp-icmp-r route add unreachable 10.251.2.0/24
 # Static neighbour entries both ways: no ARP delay, so both protocols
 # meet exactly the same timing.
-mac_of() {
-	ip -n "$1" -o link show veth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'
-}
-ip -n mytcp-icmp-c neigh replace 10.251.1.2 lladdr "$(mac_of mytcp-icmp-r)" \
-	dev veth0 nud permanent || fail "static neighbour"
-ip -n mytcp-icmp-r neigh replace 10.251.1.1 lladdr "$(mac_of mytcp-icmp-c)" \
-	dev veth0 nud permanent || fail "static neighbour"
+neigh_pin mytcp-icmp-c 10.251.1.1 mytcp-icmp-r 10.251.1.2 ||
+	fail "static neighbour"
 
 for proto in 6 253; do
 	out=$(ip netns exec mytcp-icmp-c timeout 20 python3 -c '

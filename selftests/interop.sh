@@ -205,6 +205,7 @@ setup() {
 	anchor_l=$!
 	mkfifo "$tmp/ready" && exec {ready_fd}<>"$tmp/ready" || return 1
 	veth_pair "$NS_M" "$ADDR_M/24" "$NS_L" "$ADDR_L/24" || return 1
+	neigh_pin "$NS_M" "$ADDR_M" "$NS_L" "$ADDR_L" || return 1
 	tcp_wire "$NS_M" veth0 || return 1
 	# A second, unfiltered pair: kernel TCP to kernel TCP, the reference.
 	ip link add veth1 netns "$NS_M" type veth peer name veth1 netns "$NS_L" &&
@@ -500,21 +501,24 @@ in_state() {
 }
 
 # Simultaneous close (RFC 9293 3.6, Figure 13): both ends shut down
-# right after their last byte; with 100 ms of delay each way, the server
-# idling 230 ms and the client 300 ms from their own set-up, each FIN
-# leaves 70 ms or more before the other arrives: the FINs cross, both
-# pass CLOSING and both end in TIME-WAIT.
+# right after their last byte. With D = 250 ms of delay each way, the
+# client idling 600 ms from its set-up (T) and the server 350 ms from
+# its own (T + D), then each sending 1K: the server's FIN leaves at
+# T + 850 (the client's 1K in), the client's at T + 850 too (the
+# server's 1K in); each arrives D later, so either end may be up to
+# 250 ms late and the FINs still cross (100 ms was too tight for a
+# loaded TCG guest): both pass CLOSING and both end in TIME-WAIT.
 step_simclose() {
 	local side who
 	local -A file=([m]=mytcp [l]=tcp) pid=([m]=$anchor_m [l]=$anchor_l)
-	if ! netem "$NS_M" veth0 delay 100ms || ! netem "$NS_L" veth0 delay 100ms; then
-		fail "netem delay 100ms"
+	if ! netem "$NS_M" veth0 delay 250ms || ! netem "$NS_L" veth0 delay 250ms; then
+		fail "netem delay 250ms"
 		return
 	fi
 	for side in m l; do
 		snap before
 		run_pair "simultaneous close, $(to_server "$side")" "$side" \
-			"-I 230 -s 1K -r 1K -e fin" "-I 300 -s 1K -r 1K -e fin" ||
+			"-I 350 -s 1K -r 1K -e fin" "-I 600 -s 1K -r 1K -e fin" ||
 			continue
 		# Both left in CLOSING (0B) until the delayed ACKs of the FINs
 		# arrive.

@@ -113,6 +113,21 @@ veth_pair() {
 	ip -n "$ns2" link set veth0 up
 }
 
+# mac_of NS [DEV]: the MAC address of DEV (veth0) in NS.
+mac_of() {
+	ip -n "$1" -br link show dev "${2:-veth0}" | awk '{ print $3 }'
+}
+
+# neigh_pin NS1 ADDR1 NS2 ADDR2: permanent neighbour entries both ways
+# over veth0, so no first packet waits for ARP (under netem delay that
+# wait alone can outlast an initial RTO).
+neigh_pin() {
+	local mac1 mac2
+	mac1=$(mac_of "$1") && mac2=$(mac_of "$3") || return 1
+	ip -n "$1" neigh replace "$4" lladdr "$mac2" dev veth0 nud permanent &&
+	ip -n "$3" neigh replace "$2" lladdr "$mac1" dev veth0 nud permanent
+}
+
 # netem NS DEV ARGS...: replace DEV's root qdisc with netem ARGS.
 netem() {
 	local ns=$1 dev=$2
