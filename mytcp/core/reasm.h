@@ -85,7 +85,8 @@ mytcp_ooo_place(u32 seq, u32 end, bool fin, u32 hseq, u32 hend, bool hfin)
  * Held segments are merged into ranges of contiguous data; the first
  * block is the range holding @latest_seq (the start of the latest
  * out-of-order arrival), the rest follow in sequence order, at most @max
- * in all.
+ * in all. A range with no byte (a FIN alone) is no block: RFC 2018 3
+ * blocks are bytes received, and the sender ignores an empty one.
  */
 struct mytcp_sack_builder {
 	struct mytcp_sack_block cur;	/* the range being merged */
@@ -114,6 +115,9 @@ static inline void mytcp_sack_build_close(struct mytcp_sack_builder *b)
 	const struct mytcp_sack_block *r = &b->cur;
 
 	b->open = false;
+	/* A bare FIN held out of order has no byte to report. */
+	if (r->left == r->right)
+		return;
 	if (!b->found && mytcp_seq_after_eq(b->latest_seq, r->left) &&
 	    mytcp_seq_before(b->latest_seq, r->right)) {
 		b->latest = *r;

@@ -201,6 +201,27 @@ TEST(reasm_sack_latest_gone_keeps_order)
 	EXPECT_EQ(build(50, 0, r, 5, blk), 0);
 }
 
+/* Found by fuzz_reasm: a bare FIN ahead of a hole made a block [F, F). */
+TEST(reasm_sack_bare_fin_is_no_block)
+{
+	static const struct range fin_only[] = { { 1100, 1100 } };
+	static const struct range r[] = {
+		{ 100, 200 }, { 500, 500 }, { 700, 800 },
+	};
+	static const struct range touching[] = { { 100, 200 }, { 200, 200 } };
+	struct mytcp_sack_block blk[MYTCP_MAX_SACK];
+
+	EXPECT_EQ(build(1100, 4, fin_only, 1, blk), 0);
+	/* Nor does it take the place of a real one. */
+	if (!EXPECT_EQ(build(500, 2, r, 3, blk), 2))
+		return;
+	block_is(&blk[0], 100, 200);
+	block_is(&blk[1], 700, 800);
+	if (!EXPECT_EQ(build(200, 4, touching, 2, blk), 1))
+		return;
+	block_is(&blk[0], 100, 200);
+}
+
 TEST(reasm_sack_wraparound)
 {
 	static const struct range r[] = {
