@@ -345,12 +345,14 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 
 	skb_queue_walk(q, pos) {
 		const struct mytcp_skb_cb *pcb = MYTCP_SKB_CB(pos);
+		enum mytcp_ooo_place where;
 
-		if (mytcp_seq_after_eq(cb->seq, pcb->seq) &&
-		    mytcp_seq_before_eq(cb->end_seq, pcb->end_seq) &&
-		    (pcb->flags & MYTCP_FLAG_FIN || !(cb->flags & MYTCP_FLAG_FIN)))
+		where = mytcp_ooo_place(cb->seq, cb->end_seq,
+					cb->flags & MYTCP_FLAG_FIN, pcb->seq,
+					pcb->end_seq, pcb->flags & MYTCP_FLAG_FIN);
+		if (where == MYTCP_OOO_DUP)
 			return false;
-		if (mytcp_seq_before(cb->seq, pcb->seq))
+		if (where == MYTCP_OOO_BEFORE)
 			break;
 	}
 	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false))
@@ -369,19 +371,21 @@ static bool mytcp_ooo_drain(struct sock *sk)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = skb_peek(&msk->ooo_queue)) &&
-	       mytcp_seq_before_eq(MYTCP_SKB_CB(skb)->seq, msk->rcv_nxt)) {
+	while ((skb = skb_peek(&msk->ooo_queue))) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-		bool fin = cb->flags & MYTCP_FLAG_FIN;
+		enum mytcp_reasm_verdict v;
+		bool fin;
 
+		v = mytcp_reasm_classify(msk->rcv_nxt, cb->seq, cb->end_seq,
+					 cb->flags & MYTCP_FLAG_FIN, &fin);
+		if (v == MYTCP_REASM_AHEAD)
+			break;
 		__skb_unlink(skb, &msk->ooo_queue);
-		if (mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
+		if (v == MYTCP_REASM_NEW) {
 			/* The overlap stays: recvmsg() starts at copied_seq. */
 			msk->rcv_nxt = cb->end_seq;
 			__skb_queue_tail(&sk->sk_receive_queue, skb);
 		} else {
-			if (cb->end_seq != msk->rcv_nxt)
-				fin = false;
 			kfree_skb(skb);
 		}
 		if (fin) {
@@ -406,23 +410,24 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	bool has_fin = h->flags & MYTCP_FLAG_FIN;
 	u32 end = h->seq + h->payload_len;
 
-	*fin = false;
-	if (mytcp_seq_after(h->seq, msk->rcv_nxt)) {
+	switch (mytcp_reasm_classify(msk->rcv_nxt, h->seq, end, has_fin, fin)) {
+	case MYTCP_REASM_AHEAD:
 		__skb_pull(skb, h->hdr_len);
 		cb->seq = h->seq;
 		cb->end_seq = end;
 		cb->flags = has_fin ? MYTCP_FLAG_FIN : 0;
 		msk->ooo_last_seq = h->seq;	/* RFC 2018 4: first block */
 		return mytcp_ooo_insert(sk, skb);
-	}
-	/* Nothing new but possibly the FIN. */
-	if (mytcp_seq_before_eq(end, msk->rcv_nxt)) {
-		*fin = has_fin && end == msk->rcv_nxt;
-		return false;
+	case MYTCP_REASM_OLD:
+		return false;	/* nothing new but possibly the FIN */
+	case MYTCP_REASM_NEW:
+		break;
 	}
 	if (!mytcp_rmem_charge(sk, skb, end,
-			       skb_queue_empty(&sk->sk_receive_queue)))
+			       skb_queue_empty(&sk->sk_receive_queue))) {
+		*fin = false;
 		return false;
+	}
 	/*
 	 * A retransmission may overlap RCV.NXT: the old bytes stay in the skb
 	 * (it may be nonlinear, so no pull past the header) and recvmsg()
@@ -434,7 +439,6 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	msk->bytes_received += end - msk->rcv_nxt;
 	msk->rcv_nxt = end;
-	*fin = has_fin;
 	if (!*fin && !skb_queue_empty(&msk->ooo_queue))
 		*fin = mytcp_ooo_drain(sk);
 	return true;

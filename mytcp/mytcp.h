@@ -16,6 +16,7 @@
 
 #include "core/seq.h"
 #include "core/segment.h"
+#include "core/reasm.h"
 #include "core/state.h"
 #include "core/rto.h"
 #include "core/cc.h"

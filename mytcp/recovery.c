@@ -82,9 +82,8 @@ u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts)
 	for (i = 0; i < opts->nr_sack; i++) {
 		u32 left = opts->sack[i].left, right = opts->sack[i].right;
 
-		if (!mytcp_seq_before(left, right) ||
-		    !mytcp_seq_after(left, msk->snd_una) ||
-		    mytcp_seq_after(right, msk->snd_nxt))
+		if (!mytcp_sack_block_valid(left, right, msk->snd_una,
+					    msk->snd_nxt))
 			continue;
 		skb_queue_walk(&sk->sk_write_queue, skb) {
 			struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
@@ -92,8 +91,8 @@ u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts)
 			if (skb == msk->send_head ||
 			    !mytcp_seq_before(cb->seq, right))
 				break;
-			if (mytcp_seq_before(cb->seq, left) ||
-			    mytcp_seq_after(cb->end_seq, right) ||
+			if (!mytcp_sack_covers(left, right, cb->seq,
+					       cb->end_seq) ||
 			    (cb->sacked & MYTCP_SKB_SACKED))
 				continue;
 			if (cb->sacked & MYTCP_SKB_LOST)
@@ -288,47 +287,19 @@ void mytcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_in_flight,
 /*
  * The SACK blocks we send (RFC 2018 4): the out-of-order data we hold,
  * merged into ranges; the first block holds the latest arrival, the
- * rest follow in sequence order. Returns the number written (<= @max).
+ * rest follow in sequence order (core/reasm.h). Returns the number
+ * written (<= @max).
  */
 u8 mytcp_build_sack_blocks(struct sock *sk, struct mytcp_sack_block *blk,
 			   u8 max)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	struct mytcp_sack_block others[MYTCP_MAX_SACK], latest = { 0, 0 };
-	struct mytcp_sack_block cur = { 0, 0 };
-	bool found = false, open = false;
-	u8 n_others = 0, n = 0, i;
+	struct mytcp_sack_builder b;
 	struct sk_buff *skb;
 
-	max = min_t(u8, max, MYTCP_MAX_SACK);
-	skb_queue_walk(&msk->ooo_queue, skb) {
-		const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-		bool last = skb_queue_is_last(&msk->ooo_queue, skb);
-
-		if (open && !mytcp_seq_after(cb->seq, cur.right)) {
-			if (mytcp_seq_after(cb->end_seq, cur.right))
-				cur.right = cb->end_seq;
-		} else {
-			cur.left = cb->seq;
-			cur.right = cb->end_seq;
-			open = true;
-		}
-		/* A range ends where the next segment leaves a gap. */
-		if (!last && !mytcp_seq_after(MYTCP_SKB_CB(skb->next)->seq,
-					      cur.right))
-			continue;
-		if (!found && !mytcp_seq_before(msk->ooo_last_seq, cur.left) &&
-		    mytcp_seq_before(msk->ooo_last_seq, cur.right)) {
-			latest = cur;
-			found = true;
-		} else if (n_others < max) {
-			others[n_others++] = cur;
-		}
-		open = false;
-	}
-	if (found)
-		blk[n++] = latest;
-	for (i = 0; i < n_others && n < max; i++)
-		blk[n++] = others[i];
-	return n;
+	mytcp_sack_build_init(&b, msk->ooo_last_seq, max);
+	skb_queue_walk(&msk->ooo_queue, skb)
+		mytcp_sack_build_add(&b, MYTCP_SKB_CB(skb)->seq,
+				     MYTCP_SKB_CB(skb)->end_seq);
+	return mytcp_sack_build_finish(&b, blk);
 }

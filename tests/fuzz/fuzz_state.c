@@ -5,11 +5,56 @@
  * Byte 0 picks the start state (including invalid 0 and 12), every other
  * byte is one event (low bits, including out-of-range values) and the
  * passive flag (top bit).  Every result must be a valid state, invalid
- * events must leave the state alone, and a few global rules of RFC 9293
- * must hold.
+ * events must leave the state alone, global rules of RFC 9293 must hold,
+ * and every state must be entered only by its arcs of Figure 5.
  */
 #include "core/state.h"
 #include "fuzz.h"
+
+/*
+ * Each state entered from another by the arcs of RFC 9293 Figure 5 only
+ * (and 3.10.1's SEND in LISTEN).
+ */
+static void check_entry(enum mytcp_state s, enum mytcp_event ev,
+			enum mytcp_state next)
+{
+	bool close = ev == MYTCP_EV_CLOSE || ev == MYTCP_EV_SHUTDOWN_WR;
+
+	switch (next) {
+	case MYTCP_SYN_SENT:
+		CHECK(ev == MYTCP_EV_ACTIVE_OPEN &&
+		      (s == MYTCP_CLOSE || s == MYTCP_LISTEN));
+		break;
+	case MYTCP_SYN_RECV:
+		CHECK(ev == MYTCP_EV_RCV_SYN &&
+		      (s == MYTCP_LISTEN || s == MYTCP_SYN_SENT));
+		break;
+	case MYTCP_FIN_WAIT1:
+		CHECK(close &&
+		      (s == MYTCP_SYN_RECV || s == MYTCP_ESTABLISHED));
+		break;
+	case MYTCP_FIN_WAIT2:
+		CHECK(ev == MYTCP_EV_RCV_ACK_OF_FIN && s == MYTCP_FIN_WAIT1);
+		break;
+	case MYTCP_CLOSING:
+		CHECK(ev == MYTCP_EV_RCV_FIN && s == MYTCP_FIN_WAIT1);
+		break;
+	case MYTCP_CLOSE_WAIT:
+		CHECK(ev == MYTCP_EV_RCV_FIN &&
+		      (s == MYTCP_SYN_RECV || s == MYTCP_ESTABLISHED));
+		break;
+	case MYTCP_LAST_ACK:
+		CHECK(close && s == MYTCP_CLOSE_WAIT);
+		break;
+	case MYTCP_TIME_WAIT:
+		CHECK(ev == MYTCP_EV_RCV_FIN ||
+		      ev == MYTCP_EV_RCV_FIN_ACK_OF_FIN ||
+		      (ev == MYTCP_EV_RCV_ACK_OF_FIN && s == MYTCP_CLOSING));
+		break;
+	default:
+		break;
+	}
+}
 
 static void check_step(enum mytcp_state s, enum mytcp_event ev, bool passive,
 		       enum mytcp_state next, bool valid)
@@ -55,6 +100,16 @@ static void check_step(enum mytcp_state s, enum mytcp_event ev, bool passive,
 	 */
 	if (mytcp_state_synchronized(s))
 		CHECK(mytcp_state_synchronized(next) || next == MYTCP_CLOSE);
+	/* The passive flag matters in SYN-RECEIVED only (3.10.7.4). */
+	if (s != MYTCP_SYN_RECV)
+		CHECK(mytcp_state_next(s, ev, !passive, NULL) == next);
+	/* Timers belong to one state each. */
+	if (ev == MYTCP_EV_TIMEWAIT_EXPIRED)
+		CHECK(valid == (s == MYTCP_TIME_WAIT));
+	if (ev == MYTCP_EV_FIN_WAIT2_TIMEOUT)
+		CHECK(valid == (s == MYTCP_FIN_WAIT2));
+	if (next != s)
+		check_entry(s, ev, next);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
