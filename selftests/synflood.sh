@@ -39,7 +39,6 @@ ip netns exec $S sysctl -qw net.mytcp.synack_retries=1
 check "syncookies defaults to 1" \
 	test "$(ip netns exec $S cat /proc/sys/net/mytcp/syncookies)" = 1
 
-cnt() { snmp_counter $S 253 "$1"; }
 # Request entries (SYN-RECEIVED, st 03) of the server's namespace.
 nreq() { ip netns exec $S awk '$4 == "03" { n++ } END { print n + 0 }' \
 	/proc/net/mytcp; }
@@ -52,16 +51,18 @@ slab_objects() {
 base_slab=$(slab_objects)
 slab_back() { [ "$(slab_objects)" -le "$base_slab" ]; }
 
-declare -A before
+# snap ... measure, then delta NAME: how much a counter grew in between
+# (the counters read once each time: every exec is slow under TCG).
+declare -A before after
 snap() {
-	local n
-	for n in SyncookiesSent SyncookiesRecv SyncookiesFailed \
-		 TCPReqQFullDoCookies TCPReqQFullDrop ListenDrops \
-		 ListenOverflows PassiveOpens; do
-		before[$n]=$(cnt $n)
-	done
+	before=()
+	counters_load before <(ip netns exec $S cat /proc/net/mytcp_snmp)
 }
-delta() { echo $(($(cnt "$1") - ${before[$1]})); }
+measure() {
+	after=()
+	counters_load after <(ip netns exec $S cat /proc/net/mytcp_snmp)
+}
+delta() { echo $((${after[Mytcp$1]} - ${before[Mytcp$1]})); }
 
 # start_server PORT N: a listener in the background, ready on return.
 start_server() {
@@ -109,6 +110,7 @@ run() {
 	[ -n "$fpid" ] && { wait "$fpid"; log "syncookies=$mode: $(cat "$tmp/flood")"; }
 	ok=$(sed -n 's/^ok \([0-9]*\) of .*/\1/p' "$tmp/client")
 	ok=${ok:-0}
+	measure
 	log "syncookies=$mode: $ok of $NCONN legitimate connections;" \
 	    "max $maxreq request entries, slab $base_slab -> $maxslab;" \
 	    "SyncookiesSent +$(delta SyncookiesSent)" \
@@ -124,6 +126,7 @@ bad_cookie() {
 	snap
 	check "syncookies=$1: bad cookie gets an RST" \
 		ip netns exec $C "$tool" badack $CADDR $SADDR "$2"
+	measure
 	check "syncookies=$1: SyncookiesFailed counted" \
 		test "$(delta SyncookiesFailed)" = 1
 }
@@ -134,6 +137,7 @@ start_server 7000 1
 snap
 check "bad ACK, no recent cookie: RST" \
 	ip netns exec $C "$tool" badack $CADDR $SADDR 7000
+measure
 check "no recent cookie: ACK not checked" test "$(delta SyncookiesFailed)" = 0
 stop_server
 
