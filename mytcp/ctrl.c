@@ -145,6 +145,8 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 	MYTCP_SYSCTL_INT("delack_ms", sysctl_delack_ms, SYSCTL_ZERO,
 			 &mytcp_delack_ms_max),
 	MYTCP_SYSCTL_INT("gso", sysctl_gso, SYSCTL_ZERO, SYSCTL_ONE),
+	MYTCP_SYSCTL_INT("syncookies", sysctl_syncookies, SYSCTL_ZERO,
+			 SYSCTL_TWO),
 	MYTCP_SYSCTL_INT("keepalive_time_ms", sysctl_keepalive_time_ms,
 			 SYSCTL_ONE, &mytcp_keepalive_ms_max),
 	MYTCP_SYSCTL_INT("keepalive_intvl_ms", sysctl_keepalive_intvl_ms,
@@ -202,6 +204,7 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_sack = 1;
 	mn->sysctl_delack_ms = 40;		/* Linux's TCP_DELACK_MIN */
 	mn->sysctl_gso = 1;
+	mn->sysctl_syncookies = 1;		/* as Linux's tcp_syncookies */
 	mn->sysctl_keepalive_time_ms = 7200000;	/* RFC 1122 4.2.3.6: 2 h */
 	mn->sysctl_keepalive_intvl_ms = 75000;
 	mn->sysctl_keepalive_probes = 9;
@@ -292,6 +295,11 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_DELAYEDACKS]		= "DelayedACKs",
 	[MYTCP_MIB_KEEPALIVETIMEOUTS]	= "TCPKeepAliveTimeouts",
 	[MYTCP_MIB_KEEPALIVEPROBES]	= "TCPKeepAliveProbes",
+	[MYTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[MYTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[MYTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[MYTCP_MIB_REQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
+	[MYTCP_MIB_REQQFULLDROP]	= "TCPReqQFullDrop",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

@@ -934,8 +934,14 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 
 	sk = mytcp_lookup_listener(net, iph->saddr, th->source, iph->daddr,
 				   th->dest, inet_iif(skb));
-	if (sk)
+	if (sk) {
+		/* An ACK of a SYN cookie: no request entry to find. */
+		if (mytcp_cookie_rcv(sk, skb, &h)) {
+			sock_put(sk);
+			return 0;
+		}
 		return mytcp_rcv_sk(sk, skb);
+	}
 
 	MYTCP_INC_STATS(net, NOSOCKETDROPS);
 	mytcp_send_rst_reply(net, skb);

@@ -12,6 +12,7 @@
 #include <net/route.h>
 
 #include "mytcp.h"
+#include "core/syncookie.h"
 
 /*
  * Caches of their own, so that /proc/slabinfo shows what one entry costs
@@ -83,7 +84,7 @@ void mytcp_mini_release(struct mytcp_mini *m)
 	mytcp_mini_put(m);
 }
 
-static void mytcp_send_synack(struct mytcp_request *req)
+void mytcp_send_synack(struct mytcp_request *req)
 {
 	struct mytcp_opt_out opts = { .present = MYTCP_OPT_MSS };
 	struct mytcp_mini *m = &req->mini;
@@ -114,6 +115,16 @@ static void mytcp_send_synack(struct mytcp_request *req)
 		opts.present |= MYTCP_OPT_TS;
 		opts.ts_val = mytcp_ts_now(req->ts_offset);
 		opts.ts_ecr = req->ts_recent;
+		if (req->cookie) {
+			struct mytcp_cookie_opts co = {
+				.wscale_ok = req->wscale_ok,
+				.snd_wscale = req->snd_wscale,
+				.sack_ok = req->sack_ok,
+			};
+
+			/* What the cookie's ACK must give back (syncookie.h) */
+			opts.ts_val = mytcp_cookie_tsval(opts.ts_val, &co);
+		}
 	}
 	if (!req->retrans)
 		req->synack_ns = ktime_get_ns();
@@ -152,48 +163,28 @@ static enum hrtimer_restart mytcp_request_timer_fn(struct hrtimer *t)
 }
 
 /*
- * A SYN for a listener (RFC 9293 3.10.7.2): a request entry goes to
- * SYN-RECEIVED and answers with a SYN-ACK. A full accept queue or too
- * many pending requests drop the SYN, as Linux does without syncookies.
+ * A request for the SYN at @skb (@h parsed): addresses, the peer's
+ * sequence number, window and MSS, and the options both sides offer
+ * (RFC 7323 2.2 / 3.2, RFC 2018 2). No reference on @listener yet.
  */
-int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
-		       const struct mytcp_hdr_view *h)
+void mytcp_request_fill(struct mytcp_request *req, struct sock *listener,
+			const struct sk_buff *skb,
+			const struct mytcp_hdr_view *h)
 {
-	struct mytcp_sock *lmsk = mytcp_sk(listener);
-	struct net *net = sock_net(listener);
-	struct mytcp_net *mn = mytcp_pernet(net);
+	struct mytcp_net *mn = mytcp_pernet(sock_net(listener));
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	struct mytcp_request *req;
 
-	if (sk_acceptq_is_full(listener)) {
-		MYTCP_INC_STATS(net, LISTENOVERFLOWS);
-		goto drop;
-	}
-	if (READ_ONCE(lmsk->nr_requests) >=
-	    max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1))
-		goto drop;
-
-	req = kmem_cache_zalloc(mytcp_request_cachep, GFP_ATOMIC);
-	if (!req)
-		goto drop;
-	write_pnet(&req->mini.net, net);
+	write_pnet(&req->mini.net, sock_net(listener));
 	req->mini.laddr = iph->daddr;
 	req->mini.raddr = iph->saddr;
 	req->mini.lport = th->dest;
 	req->mini.rport = th->source;
 	req->mini.kind = MYTCP_MINI_REQUEST;
-	/* One reference for the table, one for us until we are done. */
-	refcount_set(&req->mini.refcnt, 2);
-	hrtimer_init(&req->mini.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	req->mini.timer.function = mytcp_request_timer_fn;
-	INIT_LIST_HEAD(&req->listener_node);
-	req->iss = mytcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
 	req->irs = h->seq;
 	req->snd_wnd = h->window;
 	req->peer_mss = (h->opts.present & MYTCP_OPT_MSS) && h->opts.mss ?
 			h->opts.mss : 536;
-	/* RFC 7323 2.2 / 3.2, RFC 2018 2: answer what the SYN offered. */
 	if (READ_ONCE(mn->sysctl_window_scaling) &&
 	    (h->opts.present & MYTCP_OPT_WSCALE)) {
 		req->wscale_ok = true;
@@ -212,9 +203,56 @@ int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
 	req->tos = READ_ONCE(inet_sk(listener)->tos);
 	req->ttl = READ_ONCE(inet_sk(listener)->uc_ttl);
 	req->oif = listener->sk_bound_dev_if;
+	req->listener = listener;
+}
+
+/*
+ * A SYN for a listener (RFC 9293 3.10.7.2): a request entry goes to
+ * SYN-RECEIVED and answers with a SYN-ACK. A full accept queue drops the
+ * SYN; so does a full request queue unless net.mytcp.syncookies says to
+ * answer with a SYN cookie instead (always, with 2), as Linux does.
+ */
+int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h)
+{
+	struct mytcp_sock *lmsk = mytcp_sk(listener);
+	struct net *net = sock_net(listener);
+	struct mytcp_net *mn = mytcp_pernet(net);
+	int cookies = READ_ONCE(mn->sysctl_syncookies);
+	struct mytcp_request *req;
+
+	if (sk_acceptq_is_full(listener)) {
+		MYTCP_INC_STATS(net, LISTENOVERFLOWS);
+		goto drop;
+	}
+	if (cookies == 2) {
+		mytcp_cookie_send(listener, skb, h);
+		return 0;
+	}
+	if (READ_ONCE(lmsk->nr_requests) >=
+	    max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1)) {
+		if (!cookies) {
+			MYTCP_INC_STATS(net, REQQFULLDROP);
+			goto drop;
+		}
+		MYTCP_INC_STATS(net, REQQFULLDOCOOKIES);
+		mytcp_cookie_send(listener, skb, h);
+		return 0;
+	}
+
+	req = kmem_cache_zalloc(mytcp_request_cachep, GFP_ATOMIC);
+	if (!req)
+		goto drop;
+	mytcp_request_fill(req, listener, skb, h);
+	/* One reference for the table, one for us until we are done. */
+	refcount_set(&req->mini.refcnt, 2);
+	hrtimer_init(&req->mini.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	req->mini.timer.function = mytcp_request_timer_fn;
+	INIT_LIST_HEAD(&req->listener_node);
+	req->iss = mytcp_isn(req->mini.laddr, req->mini.raddr,
+			     req->mini.lport, req->mini.rport);
 	mytcp_hist_request(req, skb);
 	sock_hold(listener);
-	req->listener = listener;
 
 	if (!mytcp_mini_hash(&req->mini)) {
 		/* The 4-tuple is taken (a race with another SYN): drop. */
@@ -239,9 +277,9 @@ drop:
 }
 
 /* The established child of a completed request: a clone of the listener. */
-static struct sock *mytcp_create_child(struct sock *listener,
-				       struct mytcp_request *req,
-				       const struct mytcp_hdr_view *h)
+struct sock *mytcp_create_child(struct sock *listener,
+				struct mytcp_request *req,
+				const struct mytcp_hdr_view *h)
 {
 	struct mytcp_mini *m = &req->mini;
 	struct mytcp_sock *msk, *lmsk;
@@ -393,7 +431,6 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	struct net *net = sock_net(listener);
 	u32 seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
 	struct sock *child;
-	bool queued;
 
 	/* Our SYN-ACK was lost: the same SYN again gets it again. */
 	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_ACK | MYTCP_FLAG_RST)) ==
@@ -446,17 +483,38 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	child = mytcp_create_child(listener, req, h);
 	if (!child)
 		goto drop;
+	mytcp_child_complete(listener, child, req, skb);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * Publish @child, made from @req by the ACK at @skb: in place of the
+ * request's entry, or as a new entry for a cookie's; then ESTABLISHED,
+ * the ACK processed as its first segment, and onto the accept queue.
+ * Consumes @skb and the child's second reference.
+ */
+void mytcp_child_complete(struct sock *listener, struct sock *child,
+			  struct mytcp_request *req, struct sk_buff *skb)
+{
+	bool queued;
+
 	mytcp_hist_child(child, req, skb);
 	/* Locked before it is visible: the ACK is its first segment. */
 	bh_lock_sock_nested(child);
-	if (!mytcp_ehash_replace_mini(child, &req->mini)) {
+	if (req->cookie ? mytcp_ehash_insert(child) :
+	    !mytcp_ehash_replace_mini(child, &req->mini)) {
 		bh_unlock_sock(child);
 		/* Another CPU completed or dropped this request. */
 		mytcp_child_abort(child);
-		goto drop;
+		kfree_skb(skb);
+		return;
 	}
-	hrtimer_cancel(&req->mini.timer);
-	mytcp_mini_release(&req->mini);
+	if (!req->cookie) {
+		hrtimer_cancel(&req->mini.timer);
+		mytcp_mini_release(&req->mini);
+	}
 	mytcp_inherit_port(child, listener);
 	mytcp_set_state(child, MYTCP_ESTABLISHED);
 	mytcp_established_init(child);
@@ -470,9 +528,6 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 		listener->sk_data_ready(listener);
 	/* sk_clone_lock()'s second reference was ours. */
 	sock_put(child);
-	return;
-drop:
-	kfree_skb(skb);
 }
 
 /* Listener closing: its pending requests go with it. */

@@ -54,6 +54,11 @@ enum mytcp_mib_field {
 	MYTCP_MIB_DELAYEDACKS,		/* ACKs sent by the delayed-ACK timer */
 	MYTCP_MIB_KEEPALIVETIMEOUTS,	/* connections given up by keepalive */
 	MYTCP_MIB_KEEPALIVEPROBES,	/* keepalive probes sent */
+	MYTCP_MIB_SYNCOOKIESSENT,	/* SYN-ACKs sent with a cookie */
+	MYTCP_MIB_SYNCOOKIESRECV,	/* ACKs with a valid cookie */
+	MYTCP_MIB_SYNCOOKIESFAILED,	/* ACKs checked as cookies, invalid */
+	MYTCP_MIB_REQQFULLDOCOOKIES,	/* request queue full: cookie sent */
+	MYTCP_MIB_REQQFULLDROP,		/* request queue full: SYN dropped */
 	MYTCP_MIB_MAX
 };
 
@@ -80,6 +85,7 @@ struct mytcp_net {
 	int sysctl_sack;		/* offer SACK (RFC 2018) */
 	int sysctl_delack_ms;		/* delayed ACK timeout, 0 = ACK at once */
 	int sysctl_gso;			/* send super-packets on lo and veth */
+	int sysctl_syncookies;		/* 0 never, 1 on overflow, 2 always */
 	int sysctl_keepalive_time_ms;	/* idle time before the first probe */
 	int sysctl_keepalive_intvl_ms;	/* time between probes */
 	int sysctl_keepalive_probes;	/* unanswered probes before giving up */
@@ -185,6 +191,7 @@ struct mytcp_request {
 	u32 ts_recent;		/* the SYN's TSval */
 	u32 ts_offset;
 	u64 synack_ns;		/* first SYN-ACK sent: an RTT sample */
+	bool cookie;		/* stands for a SYN cookie, never hashed */
 	/* LISTEN -> SYN-RECEIVED on the SYN: the child's first transition */
 	struct mytcp_hist_entry syn_hist;
 };
@@ -358,6 +365,7 @@ struct mytcp_sock {
 	struct list_head requests;
 	u32 nr_requests;
 	struct list_head accept_queue;
+	u32 cookie_slot;		/* 1 + slot of the last cookie sent, 0 none */
 
 	/* Child on its listener's accept queue */
 	struct list_head accept_node;
@@ -598,10 +606,25 @@ void mytcp_listener_drop_requests(struct sock *listener);
 void mytcp_time_wait(struct sock *sk);
 void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		  const struct mytcp_hdr_view *h);
+void mytcp_request_fill(struct mytcp_request *req, struct sock *listener,
+			const struct sk_buff *skb,
+			const struct mytcp_hdr_view *h);
+void mytcp_send_synack(struct mytcp_request *req);
+struct sock *mytcp_create_child(struct sock *listener,
+				struct mytcp_request *req,
+				const struct mytcp_hdr_view *h);
+void mytcp_child_complete(struct sock *listener, struct sock *child,
+			  struct mytcp_request *req, struct sk_buff *skb);
 int mytcp_minisocks_init(void);
 void mytcp_minisocks_exit(void);
 void mytcp_mini_free(struct mytcp_mini *m);
 void mytcp_mini_release(struct mytcp_mini *m);
+
+/* syncookies.c */
+void mytcp_cookie_send(struct sock *listener, const struct sk_buff *skb,
+		       const struct mytcp_hdr_view *h);
+bool mytcp_cookie_rcv(struct sock *listener, struct sk_buff *skb,
+		      const struct mytcp_hdr_view *h);
 
 static inline struct net *mytcp_mini_net(const struct mytcp_mini *m)
 {

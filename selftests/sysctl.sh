@@ -27,6 +27,7 @@ timestamps 1 0 1
 sack 1 0 1
 delack_ms 40 0 1000
 gso 1 0 1
+syncookies 1 0 2
 keepalive_time_ms 7200000 1 32767000
 keepalive_intvl_ms 75000 1 32767000
 keepalive_probes 9 1 127"
