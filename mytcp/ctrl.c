@@ -300,6 +300,21 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 	[MYTCP_MIB_REQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
 	[MYTCP_MIB_REQQFULLDROP]	= "TCPReqQFullDrop",
+	[MYTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[MYTCP_MIB_LOCKDROPPEDICMPS]	= "LockDroppedIcmps",
+	[MYTCP_MIB_ICMPIGNORED]		= "IcmpIgnored",
+	[MYTCP_MIB_ACKSKIPPEDCHALLENGE]	= "TCPACKSkippedChallenge",
+	[MYTCP_MIB_SYNCHALLENGE]	= "TCPSYNChallenge",
+	[MYTCP_MIB_ABORTONDATA]		= "TCPAbortOnData",
+	[MYTCP_MIB_ABORTONCLOSE]	= "TCPAbortOnClose",
+	[MYTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
+	[MYTCP_MIB_OFODROP]		= "TCPOFODrop",
+	[MYTCP_MIB_OFOMERGE]		= "TCPOFOMerge",
+	[MYTCP_MIB_ZEROWINDOWDROP]	= "TCPZeroWindowDrop",
+	[MYTCP_MIB_SEQDROPS]		= "InvalidSeqDrops",
+	[MYTCP_MIB_ACKUNSENTDROPS]	= "AckUnsentDrops",
+	[MYTCP_MIB_OLDACKDROPS]		= "TooOldAckDrops",
+	[MYTCP_MIB_FLAGDROPS]		= "FlagDrops",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

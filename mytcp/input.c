@@ -26,6 +26,7 @@ static void mytcp_parse_skb(const struct sk_buff *skb,
 
 static void mytcp_challenge_ack(struct sock *sk)
 {
+	/* Not counted when rate-limited: TCPACKSkippedChallenge says so. */
 	if (mytcp_challenge_ack_allowed(sock_net(sk)))
 		mytcp_send_ack(sk);
 }
@@ -173,6 +174,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 
 	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
 		/* Acks something not yet sent: ACK and drop. */
+		MYTCP_INC_STATS(sock_net(sk), ACKUNSENTDROPS);
 		mytcp_send_ack(sk);
 		return false;
 	}
@@ -181,6 +183,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 	 * injection attempt: drop the segment (and its data), challenge ACK.
 	 */
 	if (mytcp_seq_before(h->ack, msk->snd_una - msk->max_window)) {
+		MYTCP_INC_STATS(sock_net(sk), OLDACKDROPS);
 		mytcp_challenge_ack(sk);
 		return false;
 	}
@@ -322,10 +325,9 @@ static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end,
 
 	if (mytcp_seq_before_eq(end, msk->rcv_wup + msk->rcv_wnd))
 		limit *= 2;
-	if (!force && atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
-		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
+	/* The caller counts the drop: TCPRcvQDrop or TCPOFODrop. */
+	if (!force && atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit)
 		return false;
-	}
 	mytcp_rcv_ratio_update(sk, skb);
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
@@ -350,13 +352,18 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		where = mytcp_ooo_place(cb->seq, cb->end_seq,
 					cb->flags & MYTCP_FLAG_FIN, pcb->seq,
 					pcb->end_seq, pcb->flags & MYTCP_FLAG_FIN);
-		if (where == MYTCP_OOO_DUP)
+		if (where == MYTCP_OOO_DUP) {
+			/* All of it is held already (Linux: TCPOFOMerge). */
+			MYTCP_INC_STATS(sock_net(sk), OFOMERGE);
 			return false;
+		}
 		if (where == MYTCP_OOO_BEFORE)
 			break;
 	}
-	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false))
+	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false)) {
+		MYTCP_INC_STATS(sock_net(sk), OFODROP);
 		return false;
+	}
 	__skb_queue_before(q, pos, skb);
 	MYTCP_INC_STATS(sock_net(sk), OFOQUEUE);
 	return true;
@@ -426,6 +433,7 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	if (!mytcp_rmem_charge(sk, skb, end,
 			       skb_queue_empty(&sk->sk_receive_queue))) {
 		*fin = false;
+		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);
 		return false;
 	}
 	/*
@@ -483,6 +491,7 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 
 	if (ack && (mytcp_seq_before_eq(h->ack, msk->iss) ||
 		    mytcp_seq_after(h->ack, msk->snd_nxt))) {
+		MYTCP_INC_STATS(sock_net(sk), ACKUNSENTDROPS);
 		if (!(h->flags & MYTCP_FLAG_RST))
 			mytcp_send_rst_reply(sock_net(sk), skb);
 		goto discard;
@@ -490,10 +499,14 @@ static int mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	if (h->flags & MYTCP_FLAG_RST) {
 		if (ack)
 			mytcp_reset(sk, ECONNREFUSED);
+		else
+			MYTCP_INC_STATS(sock_net(sk), FLAGDROPS);
 		goto discard;
 	}
-	if (!(h->flags & MYTCP_FLAG_SYN))
+	if (!(h->flags & MYTCP_FLAG_SYN)) {
+		MYTCP_INC_STATS(sock_net(sk), FLAGDROPS);
 		goto discard;
+	}
 
 	msk->irs = h->seq;
 	msk->rcv_nxt = h->seq + 1;
@@ -540,14 +553,18 @@ static int mytcp_rcv_listen(struct sock *sk, struct sk_buff *skb,
 			    const struct mytcp_hdr_view *h)
 {
 	if (h->flags & MYTCP_FLAG_RST)
-		goto discard;
+		goto drop;
 	if (h->flags & MYTCP_FLAG_ACK) {
 		mytcp_send_rst_reply(sock_net(sk), skb);
 		goto discard;
 	}
 	/* A SYN that also carries FIN is not a connection request. */
-	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) == MYTCP_FLAG_SYN)
-		mytcp_conn_request(sk, skb, h);
+	if ((h->flags & (MYTCP_FLAG_SYN | MYTCP_FLAG_FIN)) != MYTCP_FLAG_SYN)
+		goto drop;
+	mytcp_conn_request(sk, skb, h);
+	goto discard;
+drop:
+	MYTCP_INC_STATS(sock_net(sk), FLAGDROPS);
 discard:
 	kfree_skb(skb);
 	return 0;
@@ -689,6 +706,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_hdr_view h;
 	bool queued = false, fin = false, had_ooo = false, in_order = false;
+	bool ts_update;
 	u32 seg_len, gso_size = 0;
 
 	mytcp_parse_skb(skb, &h);
@@ -720,17 +738,27 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
 	if (!mytcp_seq_acceptable(h.seq, seg_len, msk->rcv_nxt,
 				  mytcp_rcv_wnd_now(msk))) {
+		/* Linux: TCPZeroWindowDrop for data at RCV.NXT, window 0. */
+		if (h.payload_len && h.seq == msk->rcv_nxt &&
+		    !mytcp_rcv_wnd_now(msk))
+			MYTCP_INC_STATS(sock_net(sk), ZEROWINDOWDROP);
+		else
+			MYTCP_INC_STATS(sock_net(sk), SEQDROPS);
 		if (!(h.flags & MYTCP_FLAG_RST))
 			mytcp_send_ack(sk);
 		goto discard;
 	}
-	/* RFC 7323 4.3 (2): remember the TSval of the segment we ACK next. */
-	if (msk->tstamp_ok && (h.opts.present & MYTCP_OPT_TS) &&
-	    !mytcp_seq_after(h.seq, msk->rcv_wup) &&
-	    (s32)(h.opts.ts_val - msk->ts_recent) >= 0) {
-		msk->ts_recent = h.opts.ts_val;
-		msk->ts_recent_ns = ktime_get_ns();
-	}
+	/*
+	 * RFC 7323 4.3 (2): the TSval of the segment we ACK next becomes
+	 * TS.Recent - but only once the segment passed the RST, SYN and ACK
+	 * checks below: a blind RST, SYN or data with a forged ACK number
+	 * (RFC 5961) that gets this far would otherwise set TS.Recent into
+	 * the future and PAWS would drop all the peer sends (as Linux's
+	 * tcp_replace_ts_recent(), called from tcp_ack()).
+	 */
+	ts_update = msk->tstamp_ok && (h.opts.present & MYTCP_OPT_TS) &&
+		    !mytcp_seq_after(h.seq, msk->rcv_wup) &&
+		    (s32)(h.opts.ts_val - msk->ts_recent) >= 0;
 
 	/* Second: RST, RFC 5961 3.2: only an exact match resets. */
 	if (h.flags & MYTCP_FLAG_RST) {
@@ -750,13 +778,16 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	/* Fourth: a SYN in a synchronized state, RFC 5961 4.2. */
 	if (h.flags & MYTCP_FLAG_SYN) {
+		MYTCP_INC_STATS(sock_net(sk), SYNCHALLENGE);
 		mytcp_challenge_ack(sk);
 		goto discard;
 	}
 
 	/* Fifth: ACK. */
-	if (!(h.flags & MYTCP_FLAG_ACK))
+	if (!(h.flags & MYTCP_FLAG_ACK)) {
+		MYTCP_INC_STATS(sock_net(sk), FLAGDROPS);
 		goto discard;
+	}
 	if (sk->sk_state == MYTCP_SYN_RECV) {
 		if (mytcp_seq_before_eq(h.ack, msk->snd_una) ||
 		    mytcp_seq_after(h.ack, msk->snd_nxt)) {
@@ -770,6 +801,10 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!mytcp_rcv_ack(sk, &h))
 		goto discard;
+	if (ts_update) {
+		msk->ts_recent = h.opts.ts_val;
+		msk->ts_recent_ns = ktime_get_ns();
+	}
 	if (sk->sk_state == MYTCP_CLOSE)
 		goto discard;	/* the ACK path gave up on the connection */
 
@@ -814,6 +849,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			    sock_flag(sk, SOCK_DEAD) && h.payload_len &&
 			    mytcp_seq_after(h.seq + h.payload_len,
 					    msk->rcv_nxt)) {
+				MYTCP_INC_STATS(sock_net(sk), ABORTONDATA);
 				mytcp_send_rst_sk(sk);
 				mytcp_reset(sk, 0);
 				goto discard;
@@ -983,20 +1019,26 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 	/* The quoted segment went from us (iph->saddr) to the peer. */
 	sk = mytcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
 				      th->source);
-	if (!sk)
+	if (!sk) {
+		/* As Linux: an error about no connection of ours. */
+		__ICMP_INC_STATS(net, ICMP_MIB_INERRORS);
 		return 0;
+	}
 
 	bh_lock_sock(sk);
 	msk = mytcp_sk(sk);
 	seq = ntohl(th->seq);
 	/* RFC 5927 4.1: the quoted sequence number must be in flight. */
-	if (!mytcp_seq_between(seq, msk->snd_una, msk->snd_nxt))
+	if (!mytcp_seq_between(seq, msk->snd_una, msk->snd_nxt)) {
+		MYTCP_INC_STATS(net, OUTOFWINDOWICMPS);
 		goto out;
+	}
 
 	switch (type) {
 	case ICMP_DEST_UNREACH:
+		/* No path MTU discovery yet: "fragmentation needed" is unused. */
 		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
-			goto out;
+			goto ignored;
 		err = icmp_err_convert[code].errno;
 		break;
 	case ICMP_TIME_EXCEEDED:
@@ -1006,7 +1048,7 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 		err = EPROTO;
 		break;
 	default:
-		goto out;
+		goto ignored;
 	}
 
 	/*
@@ -1021,8 +1063,15 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 		msk->hist_why.seq = seq;
 		mytcp_done(sk);
 	} else {
+		/* Linux counts these too: a hard error taken as a soft one. */
+		if (sock_owned_by_user(sk) && (sk->sk_state == MYTCP_SYN_SENT ||
+					       sk->sk_state == MYTCP_SYN_RECV))
+			MYTCP_INC_STATS(net, LOCKDROPPEDICMPS);
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}
+	goto out;
+ignored:
+	MYTCP_INC_STATS(net, ICMPIGNORED);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);

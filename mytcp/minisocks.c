@@ -445,6 +445,7 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 	}
 	/* First: sequence number acceptable? If not, an ACK says where we are. */
 	if (!mytcp_seq_acceptable(h->seq, seg_len, req->irs + 1, req->rcv_wnd)) {
+		MYTCP_INC_STATS(net, SEQDROPS);
 		if (!(h->flags & MYTCP_FLAG_RST))
 			mytcp_request_send_ack(req, skb);
 		goto drop;
@@ -465,10 +466,10 @@ void mytcp_request_rcv(struct mytcp_request *req, struct sk_buff *skb,
 		goto drop;
 	}
 	/* A SYN in the window: RFC 9293 returns the request to LISTEN. */
-	if (h->flags & MYTCP_FLAG_SYN)
+	if ((h->flags & MYTCP_FLAG_SYN) || !(h->flags & MYTCP_FLAG_ACK)) {
+		MYTCP_INC_STATS(net, FLAGDROPS);
 		goto drop;
-	if (!(h->flags & MYTCP_FLAG_ACK))
-		goto drop;
+	}
 	if (READ_ONCE(listener->sk_state) != MYTCP_LISTEN) {
 		mytcp_send_rst_reply(net, skb);
 		goto drop;
@@ -635,6 +636,8 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		    h->seq == tw->rcv_nxt && mytcp_mini_unhash(m)) {
 			hrtimer_cancel(&m->timer);
 			mytcp_mini_release(m);
+		} else {
+			MYTCP_INC_STATS(net, FLAGDROPS);
 		}
 		goto drop;
 	}
@@ -652,16 +655,20 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 			if (!sock_owned_by_user(listener))
 				mytcp_hist_rcv(listener, skb);
 			else if (sk_add_backlog(listener, skb,
-						READ_ONCE(listener->sk_rcvbuf)))
+						READ_ONCE(listener->sk_rcvbuf))) {
+				MYTCP_INC_STATS(net, BACKLOGDROP);
 				kfree_skb(skb);
+			}
 			bh_unlock_sock(listener);
 			sock_put(listener);
 			return;
 		}
 	}
 	/* RFC 9293 3.10.7.4 fifth check: "if the ACK bit is off, drop". */
-	if (!(h->flags & (MYTCP_FLAG_ACK | MYTCP_FLAG_SYN)))
+	if (!(h->flags & (MYTCP_FLAG_ACK | MYTCP_FLAG_SYN))) {
+		MYTCP_INC_STATS(net, FLAGDROPS);
 		goto drop;
+	}
 	/*
 	 * A FIN again (its ACK was lost), data, a SYN, or any segment outside
 	 * the window (RFC 9293 3.10.7.4, first check) gets an ACK.

@@ -59,6 +59,21 @@ enum mytcp_mib_field {
 	MYTCP_MIB_SYNCOOKIESFAILED,	/* ACKs checked as cookies, invalid */
 	MYTCP_MIB_REQQFULLDOCOOKIES,	/* request queue full: cookie sent */
 	MYTCP_MIB_REQQFULLDROP,		/* request queue full: SYN dropped */
+	MYTCP_MIB_OUTOFWINDOWICMPS,	/* ICMP errors quoting a seq not in flight */
+	MYTCP_MIB_LOCKDROPPEDICMPS,	/* hard ICMP errors met a locked socket */
+	MYTCP_MIB_ICMPIGNORED,		/* ICMP errors of a kind not acted upon */
+	MYTCP_MIB_ACKSKIPPEDCHALLENGE,	/* challenge ACKs rate-limited away */
+	MYTCP_MIB_SYNCHALLENGE,		/* SYNs in a synchronized state */
+	MYTCP_MIB_ABORTONDATA,		/* reset: data after close, linger 0 */
+	MYTCP_MIB_ABORTONCLOSE,		/* reset: closed with unread data */
+	MYTCP_MIB_ABORTONTIMEOUT,	/* given up: retransmissions, keepalive */
+	MYTCP_MIB_OFODROP,		/* out-of-order data dropped: no buffer */
+	MYTCP_MIB_OFOMERGE,		/* out-of-order data already held */
+	MYTCP_MIB_ZEROWINDOWDROP,	/* data dropped: the window is zero */
+	MYTCP_MIB_SEQDROPS,		/* dropped: sequence not acceptable */
+	MYTCP_MIB_ACKUNSENTDROPS,	/* dropped: ACK of data never sent */
+	MYTCP_MIB_OLDACKDROPS,		/* dropped: ACK too old (RFC 5961 5.2) */
+	MYTCP_MIB_FLAGDROPS,		/* dropped for its flags */
 	MYTCP_MIB_MAX
 };
 

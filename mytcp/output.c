@@ -876,6 +876,8 @@ bool mytcp_challenge_ack_allowed(struct net *net)
 	if (ok) {
 		mn->challenge_count++;
 		MYTCP_INC_STATS(net, CHALLENGEACKS);
+	} else {
+		MYTCP_INC_STATS(net, ACKSKIPPEDCHALLENGE);
 	}
 	spin_unlock_bh(&mn->challenge_lock);
 	return ok;

@@ -362,6 +362,11 @@ static void mytcp_close(struct sock *sk, long timeout)
 	} else if (sk->sk_state == MYTCP_SYN_SENT) {
 		mytcp_done(sk);
 	} else if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+		/* Linux's names: unread data, else SO_LINGER {1, 0}. */
+		if (unread)
+			MYTCP_INC_STATS(sock_net(sk), ABORTONCLOSE);
+		else
+			MYTCP_INC_STATS(sock_net(sk), ABORTONDATA);
 		if (mytcp_state_synchronized(sk->sk_state) ||
 		    sk->sk_state == MYTCP_SYN_RECV)
 			mytcp_send_rst_sk(sk);

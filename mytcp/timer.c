@@ -159,6 +159,7 @@ static void mytcp_write_timeout(struct sock *sk, u8 cause)
 {
 	mytcp_hist_cause(sk, cause);
 	MYTCP_INC_STATS(sock_net(sk), TIMEOUTS);
+	MYTCP_INC_STATS(sock_net(sk), ABORTONTIMEOUT);
 	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 	sk_error_report(sk);
 	mytcp_done(sk);
