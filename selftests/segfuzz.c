@@ -106,6 +106,7 @@ struct flow {
 	__u8 v_wscale;
 	__u32 p_tsval, v_tsval;	/* latest timestamps each way */
 	bool ts;
+	bool p_data;			/* the peer sent data */
 	double seen;
 };
 
@@ -261,6 +262,8 @@ static void sniff_one(const __u8 *f, int n, const struct sockaddr_ll *sll)
 			fl->p_nxt = seg_end(seq, plen, flags);
 		if (tsval)
 			fl->p_tsval = tsval;
+		if (plen)
+			fl->p_data = true;
 	}
 	if ((flags & F_RST) || ((flags & F_FIN) && fl->est)) {
 		fl->est = false;
@@ -832,9 +835,12 @@ static int exact_mode(void)
 		printf("exact: no connection seen\n");
 		return 1;
 	}
-	sniff(500);	/* settle: the 1-byte write and its ACK */
+	/* Settle: the peer's 1-byte write, and the victim's ACK of it. */
+	while (!(fl->p_data && fl->v_ack == fl->p_nxt) && now_s() < end)
+		sniff(200);
+	sniff(300);
 	f = *fl;
-	rcv_nxt = f.p_nxt;
+	rcv_nxt = f.v_ack;	/* the victim's own word for RCV.NXT */
 	far = f.v_nxt + (1u << 30);
 	printf("exact: victim port %u rcv_nxt %u snd_nxt %u ts %d\n",
 	       ntohs(f.vport), rcv_nxt, f.v_nxt, f.ts);
