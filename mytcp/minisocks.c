@@ -652,10 +652,10 @@ void mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 				mytcp_mini_release(m);
 			}
 			bh_lock_sock_nested(listener);
-			if (!sock_owned_by_user(listener))
+			if (!sock_owned_by_user(listener)) {
 				mytcp_hist_rcv(listener, skb);
-			else if (sk_add_backlog(listener, skb,
-						READ_ONCE(listener->sk_rcvbuf))) {
+			} else if (sk_add_backlog(listener, skb,
+						  READ_ONCE(listener->sk_rcvbuf))) {
 				MYTCP_INC_STATS(net, BACKLOGDROP);
 				kfree_skb(skb);
 			}
