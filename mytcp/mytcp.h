@@ -239,7 +239,10 @@ enum {
 	MYTCP_HASHED_LHASH,		/* listeners */
 };
 
-/* Timer work deferred to release_cb when the user owned the socket */
+/*
+ * Timer work deferred to release_cb when the user owned the socket; the
+ * same bits in msk->timer_refs say which timer holds a reference.
+ */
 enum {
 	MYTCP_DEFER_RTX,
 	MYTCP_DEFER_AUX,
@@ -371,6 +374,7 @@ struct mytcp_sock {
 	bool aux_armed;
 	bool delack_armed;
 	unsigned long deferred;		/* MYTCP_DEFER_* bits */
+	unsigned long timer_refs;	/* MYTCP_DEFER_* bits: ref held */
 
 	struct mytcp_bind_bucket *bb;	/* the local port's bind bucket */
 	u8 hash_table;			/* MYTCP_HASHED_* */
@@ -609,6 +613,7 @@ void mytcp_aux_timer_arm(struct sock *sk, u64 ns);
 void mytcp_aux_timer_stop(struct sock *sk);
 void mytcp_fin_wait2_timer_arm(struct sock *sk);
 void mytcp_timers_stop(struct sock *sk);
+void mytcp_timers_cancel_sync(struct sock *sk);
 void mytcp_release_cb(struct sock *sk);
 u32 mytcp_rto_us(struct sock *sk);
 

@@ -326,9 +326,7 @@ void mytcp_abort_orphans(void)
 		bh_unlock_sock(sk);
 		local_bh_enable();
 		/* A callback running right now must finish first. */
-		hrtimer_cancel(&mytcp_sk(sk)->rtx_timer);
-		hrtimer_cancel(&mytcp_sk(sk)->aux_timer);
-		hrtimer_cancel(&mytcp_sk(sk)->delack_timer);
+		mytcp_timers_cancel_sync(sk);
 		sock_put(sk);
 	}
 }

@@ -9,9 +9,12 @@
  *   delack_timer  the delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2)
  *
  * An idle connection without keepalive has none of them armed.
- * An armed timer holds a socket reference. A timer that fires while the
- * user owns the socket leaves its work to release_cb (a bit in
- * msk->deferred, with its own reference), as Linux TCP does.
+ * A timer holds one socket reference while it is queued or its callback
+ * has yet to run: a bit in msk->timer_refs says whether it is taken, so
+ * that re-arming never takes a second one (see mytcp_timer_fire()). A
+ * timer that fires while the user owns the socket leaves its work to
+ * release_cb (a bit in msk->deferred, with its own reference), as Linux
+ * TCP does.
  */
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -23,20 +26,54 @@ u32 mytcp_rto_us(struct sock *sk)
 	return mytcp_rto_current(&mytcp_sk(sk)->rto);
 }
 
+/*
+ * The caller holds the socket lock (owner or bh). hrtimer_try_to_cancel()
+ * cannot tell a pending timer from one whose callback is running, nor
+ * stop a timer re-armed during its callback, so the reference is not
+ * counted from its result: the bit is set after the start, so that a
+ * callback running meanwhile either sees the timer queued or leaves the
+ * bit to us (mytcp_timer_fire()).
+ */
 static void mytcp_timer_arm(struct sock *sk, struct hrtimer *t, bool *armed,
-			    u64 ns)
+			    int bit, u64 ns)
 {
-	/* 1: it was pending and keeps its reference; else take one. */
-	if (hrtimer_try_to_cancel(t) != 1)
-		sock_hold(sk);
 	*armed = true;
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+	if (!test_and_set_bit(bit, &mytcp_sk(sk)->timer_refs))
+		sock_hold(sk);
 }
 
-static void mytcp_timer_stop(struct sock *sk, struct hrtimer *t, bool *armed)
+static void mytcp_timer_stop(struct sock *sk, struct hrtimer *t, bool *armed,
+			     int bit)
 {
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
 	*armed = false;
-	if (hrtimer_try_to_cancel(t) == 1)
+	if (!test_bit(bit, &msk->timer_refs))
+		return;
+	/* -1: its callback runs and settles the reference itself. */
+	if (hrtimer_try_to_cancel(t) >= 0 &&
+	    test_and_clear_bit(bit, &msk->timer_refs))
+		__sock_put(sk);
+}
+
+/*
+ * Module exit, the socket done: wait for running callbacks and give back
+ * the references still held (a timer stopped during its callback and
+ * re-armed stays queued). The caller holds a reference.
+ */
+void mytcp_timers_cancel_sync(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	hrtimer_cancel(&msk->rtx_timer);
+	hrtimer_cancel(&msk->aux_timer);
+	hrtimer_cancel(&msk->delack_timer);
+	if (test_and_clear_bit(MYTCP_DEFER_RTX, &msk->timer_refs))
+		__sock_put(sk);
+	if (test_and_clear_bit(MYTCP_DEFER_AUX, &msk->timer_refs))
+		__sock_put(sk);
+	if (test_and_clear_bit(MYTCP_DEFER_DELACK, &msk->timer_refs))
 		__sock_put(sk);
 }
 
@@ -53,21 +90,23 @@ void mytcp_rtx_timer_arm(struct sock *sk)
 
 		ns = min_t(u64, ns, end > now ? end - now : NSEC_PER_MSEC);
 	}
-	mytcp_timer_arm(sk, &msk->rtx_timer, &msk->rtx_armed, ns);
+	mytcp_timer_arm(sk, &msk->rtx_timer, &msk->rtx_armed, MYTCP_DEFER_RTX,
+			ns);
 }
 
 void mytcp_rtx_timer_stop(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	mytcp_timer_stop(sk, &msk->rtx_timer, &msk->rtx_armed);
+	mytcp_timer_stop(sk, &msk->rtx_timer, &msk->rtx_armed, MYTCP_DEFER_RTX);
 }
 
 void mytcp_aux_timer_arm(struct sock *sk, u64 ns)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	mytcp_timer_arm(sk, &msk->aux_timer, &msk->aux_armed, ns);
+	mytcp_timer_arm(sk, &msk->aux_timer, &msk->aux_armed, MYTCP_DEFER_AUX,
+			ns);
 }
 
 /* An orphan in FIN-WAIT-2 waits sysctl fin_timeout_ms for the peer's FIN. */
@@ -82,7 +121,7 @@ void mytcp_aux_timer_stop(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	mytcp_timer_stop(sk, &msk->aux_timer, &msk->aux_armed);
+	mytcp_timer_stop(sk, &msk->aux_timer, &msk->aux_armed, MYTCP_DEFER_AUX);
 }
 
 /* Delayed ACK: at most delack_ms after the first unacknowledged segment. */
@@ -94,15 +133,15 @@ void mytcp_delack_timer_arm(struct sock *sk)
 	if (msk->delack_armed)
 		return;
 	mytcp_timer_arm(sk, &msk->delack_timer, &msk->delack_armed,
-			mytcp_ms_to_ns(ms));
+			MYTCP_DEFER_DELACK, mytcp_ms_to_ns(ms));
 }
 
 void mytcp_delack_timer_stop(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (msk->delack_armed)
-		mytcp_timer_stop(sk, &msk->delack_timer, &msk->delack_armed);
+	mytcp_timer_stop(sk, &msk->delack_timer, &msk->delack_armed,
+			 MYTCP_DEFER_DELACK);
 }
 
 void mytcp_timers_stop(struct sock *sk)
@@ -297,8 +336,14 @@ static void mytcp_timer_fire(struct sock *sk, struct hrtimer *t, bool *armed,
 			     int defer_bit, void (*fn)(struct sock *sk))
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool put;
 
 	bh_lock_sock(sk);
+	/*
+	 * This expiry's reference. Clear (the bit may be 0 if we expired
+	 * before mytcp_timer_arm() set it: the arm keeps that one).
+	 */
+	put = test_and_clear_bit(defer_bit, &msk->timer_refs);
 	/* Skip if stopped, or re-armed while we waited for the lock. */
 	if (*armed && !hrtimer_is_queued(t)) {
 		if (sock_owned_by_user(sk)) {
@@ -309,8 +354,16 @@ static void mytcp_timer_fire(struct sock *sk, struct hrtimer *t, bool *armed,
 			fn(sk);
 		}
 	}
+	/*
+	 * Re-armed meanwhile (the owner does not take our lock): the queued
+	 * timer takes over our reference, unless its arm took one already.
+	 */
+	if (put && hrtimer_is_queued(t) &&
+	    !test_and_set_bit(defer_bit, &msk->timer_refs))
+		put = false;
 	bh_unlock_sock(sk);
-	sock_put(sk);
+	if (put)
+		sock_put(sk);
 }
 
 static enum hrtimer_restart mytcp_rtx_timer_fn(struct hrtimer *t)
