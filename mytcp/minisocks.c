@@ -254,16 +254,21 @@ int mytcp_conn_request(struct sock *listener, struct sk_buff *skb,
 	mytcp_hist_request(req, skb);
 	sock_hold(listener);
 
-	if (!mytcp_mini_hash(&req->mini)) {
-		/* The 4-tuple is taken (a race with another SYN): drop. */
-		refcount_set(&req->mini.refcnt, 1);
-		mytcp_mini_put(&req->mini);
-		goto drop;
-	}
+	/*
+	 * On the listener's list before it is visible: once hashed, an
+	 * exact RST on another CPU may release it at once, and a request
+	 * put on the list after that would stay there freed.
+	 */
 	spin_lock_bh(&lmsk->req_lock);
 	list_add_tail(&req->listener_node, &lmsk->requests);
 	lmsk->nr_requests++;
 	spin_unlock_bh(&lmsk->req_lock);
+	if (!mytcp_mini_hash(&req->mini)) {
+		/* The 4-tuple is taken (a race with another SYN): drop. */
+		mytcp_mini_release(&req->mini);
+		mytcp_mini_put(&req->mini);
+		goto drop;
+	}
 
 	MYTCP_INC_STATS(net, PASSIVEOPENS);
 	mytcp_send_synack(req);
