@@ -315,6 +315,7 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_ACKUNSENTDROPS]	= "AckUnsentDrops",
 	[MYTCP_MIB_OLDACKDROPS]		= "TooOldAckDrops",
 	[MYTCP_MIB_FLAGDROPS]		= "FlagDrops",
+	[MYTCP_MIB_MTUREDUCED]		= "TCPMTUReduced",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

@@ -1034,10 +1034,23 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 		goto out;
 	}
 
+	/*
+	 * RFC 1191, RFC 5927 7: a router on the path could not forward a
+	 * segment of ours (DF) and says what MTU it can. Not an error.
+	 */
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		WRITE_ONCE(msk->mtu_info, info);
+		if (!sock_owned_by_user(sk))
+			mytcp_mtu_reduced(sk);
+		else if (!test_and_set_bit(MYTCP_DEFER_MTU, &msk->deferred))
+			sock_hold(sk);
+		goto out;
+	}
+
 	switch (type) {
 	case ICMP_DEST_UNREACH:
-		/* No path MTU discovery yet: "fragmentation needed" is unused. */
-		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+		/* Fragmentation needed was taken above (in flight). */
+		if (code > NR_ICMP_UNREACH)
 			goto ignored;
 		err = icmp_err_convert[code].errno;
 		break;

@@ -74,6 +74,7 @@ enum mytcp_mib_field {
 	MYTCP_MIB_ACKUNSENTDROPS,	/* dropped: ACK of data never sent */
 	MYTCP_MIB_OLDACKDROPS,		/* dropped: ACK too old (RFC 5961 5.2) */
 	MYTCP_MIB_FLAGDROPS,		/* dropped for its flags */
+	MYTCP_MIB_MTUREDUCED,		/* ICMP frag-needed shrank the MSS */
 	MYTCP_MIB_MAX
 };
 
@@ -247,6 +248,7 @@ enum {
 	MYTCP_DEFER_RTX,
 	MYTCP_DEFER_AUX,
 	MYTCP_DEFER_DELACK,
+	MYTCP_DEFER_MTU,	/* ICMP frag-needed: mytcp_mtu_reduced() */
 };
 
 /* Congestion-avoidance states: Linux's TCP_CA_* values (tcpi_ca_state). */
@@ -301,6 +303,7 @@ struct mytcp_sock {
 
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 peer_mss;		/* MSS option of the peer (536 if absent) */
+	u32 mtu_info;		/* next-hop MTU of the last frag-needed */
 
 	struct sk_buff *send_head;	/* first never-sent skb in the write queue */
 
@@ -542,6 +545,7 @@ u32 mytcp_sack_update(struct sock *sk, const struct mytcp_opts *opts);
 void mytcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_in_flight,
 			bool dupack, u32 newly_sacked);
 void mytcp_skb_unmark(struct mytcp_sock *msk, struct sk_buff *skb);
+void mytcp_mtu_retransmit(struct sock *sk);
 u8 mytcp_build_sack_blocks(struct sock *sk, struct mytcp_sack_block *blk,
 			   u8 max);
 
@@ -551,6 +555,8 @@ void mytcp_push(struct sock *sk);
 void __mytcp_push(struct sock *sk, int nonagle);
 int mytcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void mytcp_sync_mss(struct sock *sk);
+void mytcp_mtu_reduced(struct sock *sk);
+int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 u16 mytcp_adv_mss(struct sock *sk);
 u8 mytcp_select_wscale(const struct sock *sk);
 u32 mytcp_ts_offset(__be32 saddr, __be32 daddr);

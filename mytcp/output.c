@@ -76,6 +76,48 @@ void mytcp_sync_mss(struct sock *sk)
 }
 
 /*
+ * ICMP "fragmentation needed" (RFC 1191, RFC 5927 7) quoted a segment
+ * in flight: lower the route's PMTU to msk->mtu_info and, if the MSS
+ * shrinks, resend what is out at the new size. Under the socket's bh
+ * lock, the user not owning it (else release_cb calls it later).
+ */
+void mytcp_mtu_reduced(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct dst_entry *dst;
+	u16 old_mss;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	/* IP_MTU_DISCOVER: DONT, INTERFACE and OMIT do not take PMTU news. */
+	if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT ||
+	    !ip_sk_accept_pmtu(sk))
+		return;
+	if (inet_sk_rebuild_header(sk))
+		return;
+	dst = __sk_dst_get(sk);
+	if (!dst->ops->update_pmtu)
+		return;
+	/*
+	 * The route code ignores an MTU that would not lower the PMTU and
+	 * raises one below net.ipv4.route.min_pmtu (552) to it; the new
+	 * PMTU lives in a route exception that makes our route obsolete.
+	 */
+	dst->ops->update_pmtu(dst, sk, NULL, READ_ONCE(msk->mtu_info), true);
+	if (inet_sk_rebuild_header(sk))
+		return;
+	/* SYN-SENT: the handshake's mytcp_sync_mss() will see the route. */
+	if (!mytcp_state_synchronized(sk->sk_state))
+		return;
+	old_mss = msk->mss_cache;
+	mytcp_sync_mss(sk);
+	if (msk->mss_cache >= old_mss)
+		return;
+	MYTCP_INC_STATS(sock_net(sk), MTUREDUCED);
+	mytcp_mtu_retransmit(sk);
+}
+
+/*
  * Our window shift (RFC 7323 2.3): the smallest that lets the window
  * field cover the largest receive buffer this socket may grow to.
  */
@@ -430,12 +472,17 @@ static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
 }
 
 /*
- * Split an unsent skb after @len payload bytes: the tail (with any FIN)
- * becomes a new skb right after it in the write queue.
+ * Split @skb after @len payload bytes: the tail (with any FIN) becomes a
+ * new skb right after it in the write queue. The tail of a sent skb
+ * keeps its send times and scoreboard marks, and counts as one more
+ * segment out with them, so that "pipe" (RFC 6675) stays right.
  */
-static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
+	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	bool sent = mytcp_seq_before(cb->seq, msk->snd_nxt);
+	struct mytcp_skb_cb *bcb;
 	struct sk_buff *buff;
 
 	buff = alloc_skb_fclone(MYTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
@@ -443,14 +490,35 @@ static int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 		return -ENOMEM;
 	skb_reserve(buff, MYTCP_MAX_HEADER);
 	sk_wmem_queued_add(sk, buff->truesize);
-	skb_split(skb, buff, len);
-	MYTCP_SKB_CB(buff)->seq = cb->seq + len;
-	MYTCP_SKB_CB(buff)->end_seq = cb->end_seq;
-	MYTCP_SKB_CB(buff)->flags = cb->flags;
-	MYTCP_SKB_CB(buff)->tx_ns = 0;
-	MYTCP_SKB_CB(buff)->first_ns = 0;
-	MYTCP_SKB_CB(buff)->retrans = cb->retrans;
-	MYTCP_SKB_CB(buff)->sacked = 0;
+	/*
+	 * Queued skbs are linear (stream.c): copy the tail out and trim, so
+	 * that a clone of a sent skb still in a device queue is not touched.
+	 */
+	skb_put_data(buff, skb->data + len, skb->len - len);
+	skb_trim(skb, len);
+	bcb = MYTCP_SKB_CB(buff);
+	bcb->seq = cb->seq + len;
+	bcb->end_seq = cb->end_seq;
+	bcb->flags = cb->flags;
+	bcb->retrans = cb->retrans;
+	if (sent) {
+		bcb->tx_ns = cb->tx_ns;
+		bcb->first_ns = cb->first_ns;
+		bcb->xmit_ns = cb->xmit_ns;
+		bcb->sacked = cb->sacked;
+		msk->packets_out++;
+		if (cb->sacked & MYTCP_SKB_SACKED)
+			msk->sacked_out++;
+		if (cb->sacked & MYTCP_SKB_LOST)
+			msk->lost_out++;
+		if (cb->sacked & MYTCP_SKB_RETRANS)
+			msk->retrans_out++;
+	} else {
+		bcb->tx_ns = 0;
+		bcb->first_ns = 0;
+		bcb->xmit_ns = 0;
+		bcb->sacked = 0;
+	}
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(MYTCP_FLAG_FIN | MYTCP_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
@@ -484,6 +552,10 @@ int mytcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (cb->seq != msk->snd_una &&
 	    !mytcp_seq_before(cb->seq, msk->snd_una + msk->snd_wnd))
 		return -EAGAIN;
+	/* The MSS fell since it was sent (path MTU): resend MSS-sized. */
+	if (skb->len > msk->mss_cache &&
+	    mytcp_fragment(sk, skb, msk->mss_cache))
+		return -ENOMEM;
 	/* Karn: no RTT sample from a retransmitted segment. */
 	cb->tx_ns = 0;
 	cb->retrans = 1;
@@ -625,6 +697,12 @@ void __mytcp_push(struct sock *sk, int nonagle)
 				window_stop = true;
 				break;
 			}
+		}
+		/* Filled before the MSS fell (path MTU): cut to the new one. */
+		if (skb->len > msk->mss_cache &&
+		    mytcp_fragment(sk, skb, msk->mss_cache)) {
+			window_stop = true;
+			break;
 		}
 		if (mytcp_nagle_hold(sk, skb, nonagle))
 			break;

@@ -206,6 +206,48 @@ void mytcp_enter_loss(struct sock *sk)
 }
 
 /*
+ * The MSS fell (path MTU, RFC 5927 7): segments out that are larger were
+ * dropped by a router, not by congestion. Mark them lost, cut them to
+ * the new size and resend, leaving cwnd and ssthresh alone as Linux's
+ * tcp_simple_retransmit() does: no more data goes out than before, only
+ * in smaller units. The loss state keeps fast recovery out until all
+ * that was out is acknowledged.
+ */
+void mytcp_mtu_retransmit(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 mss = msk->mss_cache;
+	struct sk_buff *skb;
+	bool lost = false;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (skb == msk->send_head)
+			break;
+		if (skb->len <= mss || (cb->sacked & MYTCP_SKB_SACKED))
+			continue;
+		/* A resend of it was too large as well: it is not out. */
+		if (cb->sacked & MYTCP_SKB_RETRANS) {
+			cb->sacked &= ~MYTCP_SKB_RETRANS;
+			msk->retrans_out--;
+		}
+		mytcp_mark_lost(msk, skb);
+		lost = true;
+		/* Pieces inherit the mark; on failure the resend cuts it. */
+		mytcp_fragment(sk, skb, mss);
+	}
+	if (!lost)
+		return;
+	if (msk->ca_state != MYTCP_CA_LOSS) {
+		msk->high_seq = msk->snd_nxt;
+		msk->ca_state = MYTCP_CA_LOSS;
+		msk->dupacks = 0;
+	}
+	mytcp_push(sk);
+}
+
+/*
  * After an ACK was processed: leave recovery when it covers the recovery
  * point, resend after partial ACKs (RFC 6582 3.2 (5)), detect new loss,
  * and let the congestion window grow outside fast recovery.

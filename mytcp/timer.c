@@ -394,7 +394,7 @@ static enum hrtimer_restart mytcp_aux_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* proto.release_cb: run the timer work deferred while the user held us. */
+/* proto.release_cb: timer and PMTU work deferred while the user held us. */
 void mytcp_release_cb(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
@@ -419,6 +419,11 @@ void mytcp_release_cb(struct sock *sk)
 			msk->delack_armed = false;
 			mytcp_delack_timeout(sk);
 		}
+		__sock_put(sk);
+	}
+	/* Not a timer, but deferred the same way (mytcp_v4_err). */
+	if (test_and_clear_bit(MYTCP_DEFER_MTU, &msk->deferred)) {
+		mytcp_mtu_reduced(sk);
 		__sock_put(sk);
 	}
 }
