@@ -7,7 +7,8 @@
 # arrive intact (SHA-256) in bounded time, on TCP and on mytcp, with both
 # ends' MSS (tcpi_snd_mss) down to fit 1280. Then forged frag-needed
 # errors: quoting a sequence number not in flight changes nothing
-# (RFC 5927 4.1), quoting SND.UNA lowers the MSS.
+# (RFC 5927 4.1; counted as OutOfWindowIcmps), quoting SND.UNA lowers
+# the MSS.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_ko
@@ -149,6 +150,7 @@ log "mytcp TCPMTUReduced: client $red_c, server $red_s"
 # (no route exception there yet), idle: SND.UNA = SND.NXT = the ACK of
 # the SYN-ACK, read from the state history (SOL_MYTCP).
 before=$(snmp_counter pm1-c 253 TCPMTUReduced)
+oow0=$(snmp_counter pm1-c 253 OutOfWindowIcmps)
 out=$(ip netns exec pm1-r1 timeout 20 python3 -c '
 import socket, struct, subprocess, sys, time
 ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
@@ -201,6 +203,9 @@ read -r m0 m1 m2 m3 <<<"$out"
 after=$(snmp_counter pm1-c 253 TCPMTUReduced)
 [ "$after" = $((before + 1)) ] ||
 	fail "TCPMTUReduced $before -> $after, not one more"
+oow1=$(snmp_counter pm1-c 253 OutOfWindowIcmps)
+[ "$oow1" = $((oow0 + 2)) ] ||
+	fail "OutOfWindowIcmps $oow0 -> $oow1, not two more"
 
 ns_cleanup
 exit $ret
