@@ -81,23 +81,23 @@ xfer() {
 	local p=pm$1 n=10.25$1 proto=$2 t0 srv cli sout
 	t0=$EPOCHREALTIME
 	sout=$(mktemp)
-	ip netns exec "$p-s" timeout 40 python3 -c "$PY"'
+	ip netns exec "$p-s" timeout 90 python3 -c "$PY"'
 ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1]))
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("0.0.0.0", 5001))
 ls.listen(1)
 print("ready", flush=True)
 s, _ = ls.accept()
-s.settimeout(30)
+s.settimeout(60)
 m0 = mss(s)
 run(s)
 print("mss", m0, mss(s))
 ' "$proto" >"$sout" &
 	srv=$!
 	wait_until 100 grep -q ready "$sout" || fail "proto $proto: no server"
-	cli=$(ip netns exec "$p-c" timeout 40 python3 -c "$PY"'
+	cli=$(ip netns exec "$p-c" timeout 90 python3 -c "$PY"'
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1]))
-s.settimeout(30)
+s.settimeout(60)
 s.connect((sys.argv[2], 5001))
 m0 = mss(s)
 run(s)
