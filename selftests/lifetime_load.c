@@ -20,9 +20,10 @@
  *       discards, for S seconds (0: until killed).
  *   lifetime_load mem -n CONNS -B BYTES [-s BUF]
  *       memory pressure: SO_SNDBUF/SO_RCVBUF BUF (default 2048; 0: not
- *       set, the sysctls decide) on every socket, CONNS connections; each one full duplex, BYTES of a
- *       pattern each way. Both ends first write without reading (each
- *       side's buffers fill: user space blocks, the kernel must not),
+ *       set, the sysctls decide) on every socket, CONNS connections;
+ *       each one full duplex, BYTES of a pattern each way. Both ends
+ *       first write without reading (each side's buffers fill: user
+ *       space blocks, the kernel must not),
  *       readers start 1 s later with MSG_WAITALL reads of 64 KiB, larger
  *       than the buffer; connection k writes in pieces of 1 byte (k = 0),
  *       its own odd size, or 64 KiB. Every byte is checked; then SIOCINQ
@@ -38,6 +39,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <linux/tcp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -183,6 +185,15 @@ static void close_rst(int fd)
 	close(fd);
 }
 
+/*
+ * The sockets in use, for the watchdog's dump: churn's batch and mem's
+ * ends (conn number, side).
+ */
+static int *dump_cfd, *dump_sfd;
+static long dump_n;
+struct end;
+static struct end *dump_ends;
+
 /* --- churn ------------------------------------------------------------- */
 
 static void churn(void)
@@ -196,10 +207,17 @@ static void churn(void)
 
 	if (!cfd || !sfd || !nclose)
 		die("calloc or empty -c\n");
+	dump_cfd = cfd;
+	dump_sfd = sfd;
 	while (opt.seconds ? now() - t0 < opt.seconds : done < opt.n) {
 		b = opt.seconds ? opt.batch : opt.n - done;
 		if (b > opt.batch)
 			b = opt.batch;
+		for (i = 0; i < opt.batch; i++) {
+			cfd[i] = -1;
+			sfd[i] = -1;
+		}
+		dump_n = b;
 		for (i = 0; i < b; i++)
 			cfd[i] = connect_one();
 		for (i = 0; i < b; i++) {
@@ -258,7 +276,7 @@ static void half(void)
 		    errno != EINPROGRESS)
 			die("non-blocking connect did not wait");
 	}
-	printf("half %ld connecting to listener %d\n", opt.n, lfd);
+	printf("%s %ld connecting to listener %d\n", opt.mode, opt.n, lfd);
 	for (;;)
 		pause();
 }
@@ -308,12 +326,12 @@ static void bulk(void)
 			if (w > 0)
 				any = true;
 			else if (w < 0 && errno != EAGAIN)
-				die("bulk write");
+				die("%s write", opt.mode);
 		}
 		if (!any)
 			usleep(1000);
 	}
-	printf("bulk %ld streams %.1f s\n", opt.n, now() - t0);
+	printf("%s %ld streams %.1f s\n", opt.mode, opt.n, now() - t0);
 }
 
 /* --- mem --------------------------------------------------------------- */
@@ -322,7 +340,7 @@ struct end {
 	int fd;
 	int k;			/* connection number */
 	bool server;
-	volatile bool start_reading;
+	bool start_reading;	/* atomic: set by the main thread */
 	long got;
 	const char *err;
 };
@@ -330,7 +348,7 @@ struct end {
 /* The byte at offset @off of the stream one side of connection @k sends. */
 static unsigned char pattern(int k, bool server, long off)
 {
-	uint32_t x = (uint32_t)off * 2654435761u ^ (k * 40503u) ^ (server ? 0x5a : 0);
+	__u32 x = (__u32)off * 2654435761u ^ (k * 40503u) ^ (server ? 0x5a : 0);
 
 	return (unsigned char)(x >> 13 ^ x);
 }
@@ -346,8 +364,8 @@ static size_t piece(int k)
 
 static void *mem_writer(void *arg)
 {
-	struct end *e = arg;
 	static __thread unsigned char b[CHUNK];
+	struct end *e = arg;
 	size_t step = piece(e->k);
 	long off = 0, i, n;
 
@@ -368,11 +386,11 @@ static void *mem_writer(void *arg)
 
 static void *mem_reader(void *arg)
 {
-	struct end *e = arg;
 	static __thread unsigned char b[CHUNK];
+	struct end *e = arg;
 	ssize_t r, i;
 
-	while (!e->start_reading)
+	while (!__atomic_load_n(&e->start_reading, __ATOMIC_ACQUIRE))
 		usleep(10000);
 	for (;;) {
 		/* MSG_WAITALL of 64 KiB: far more than the receive buffer. */
@@ -412,6 +430,10 @@ static void mem(void)
 
 	if (!ends || !th)
 		die("calloc");
+	for (i = 0; i < 2 * opt.n; i++)
+		ends[i].fd = -1;
+	dump_ends = ends;
+	dump_n = opt.n;
 	for (i = 0; i < opt.n; i++) {
 		struct end *c = &ends[2 * i], *s = &ends[2 * i + 1];
 
@@ -425,7 +447,8 @@ static void mem(void)
 		s->fd = accept(lfd, NULL, NULL);
 		if (s->fd < 0)
 			die("accept");
-		c->k = s->k = i;
+		c->k = i;
+		s->k = i;
 		s->server = true;
 	}
 	for (i = 0; i < 2 * opt.n; i++)
@@ -435,7 +458,7 @@ static void mem(void)
 	/* Both directions of every connection fill up before anyone reads. */
 	sleep(1);
 	for (i = 0; i < 2 * opt.n; i++)
-		ends[i].start_reading = true;
+		__atomic_store_n(&ends[i].start_reading, true, __ATOMIC_RELEASE);
 	for (i = 0; i < 4 * opt.n; i++)
 		pthread_join(th[i], NULL);
 	for (i = 0; i < 2 * opt.n; i++) {
@@ -462,8 +485,67 @@ static void mem(void)
 	for (i = 0; i < 2 * opt.n; i++)
 		close(ends[i].fd);
 	close(lfd);
-	printf("mem %ld connections, %ld bytes each way, buffers %ld: %.2f s\n",
-	       opt.n, opt.bytes, opt.buf, now() - t0);
+	printf("%s %ld connections, %ld bytes each way, buffers %ld: %.2f s\n",
+	       opt.mode, opt.n, opt.bytes, opt.buf, now() - t0);
+}
+
+/*
+ * The watchdog's dump (the process is about to exit, so stdio from the
+ * handler is acceptable): every socket not idle, with its windows and
+ * queues from TCP_INFO and the ioctls, then the protocol's table.
+ */
+static void dump_fd(int fd, const char *what, long k, long got)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int inq = -1, outq = -1, nsd = -1;
+
+	if (fd < 0)
+		return;
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return;
+	ioctl(fd, SIOCINQ, &inq);
+	ioctl(fd, SIOCOUTQ, &outq);
+	ioctl(fd, SIOCOUTQNSD, &nsd);
+	if (!inq && !outq && strcmp(opt.mode, "churn"))
+		return;		/* mem: this end is done */
+	fprintf(stderr,
+		"  conn %ld %s fd %d got %ld: state %u inq %d outq %d notsent %d snd_wnd %u rcv_wnd %u unacked %u probes %u backoff %u retransmits %u rto %u ca %u cwnd %u mss %u/%u acked %llu rcvd %llu last_sent %u last_recv %u last_ack %u\n",
+		k, what, fd, got, ti.tcpi_state, inq, outq, nsd, ti.tcpi_snd_wnd,
+		ti.tcpi_rcv_ssthresh, ti.tcpi_unacked, ti.tcpi_probes,
+		ti.tcpi_backoff, ti.tcpi_retransmits, ti.tcpi_rto,
+		ti.tcpi_ca_state, ti.tcpi_snd_cwnd, ti.tcpi_snd_mss,
+		ti.tcpi_rcv_mss, (unsigned long long)ti.tcpi_bytes_acked,
+		(unsigned long long)ti.tcpi_bytes_received,
+		ti.tcpi_last_data_sent, ti.tcpi_last_data_recv,
+		ti.tcpi_last_ack_recv);
+}
+
+static void dump_state(void)
+{
+	char line[512];
+	FILE *f;
+	long i;
+
+	fprintf(stderr, "lifetime_load %s: watchdog dump (TCP_INFO; %s):\n",
+		opt.mode, "rcv_wnd is tcpi_rcv_ssthresh");
+	for (i = 0; i < dump_n; i++) {
+		if (dump_ends) {
+			dump_fd(dump_ends[2 * i].fd, "client", i,
+				dump_ends[2 * i].got);
+			dump_fd(dump_ends[2 * i + 1].fd, "server", i,
+				dump_ends[2 * i + 1].got);
+		} else if (dump_cfd && i < 20) {
+			dump_fd(dump_cfd[i], "client", i, 0);
+			dump_fd(dump_sfd[i], "server", i, 0);
+		}
+	}
+	f = fopen(opt.proto == IPPROTO_TCP ? "/proc/net/tcp" : "/proc/net/mytcp", "r");
+	for (i = 0; f && i < 60 && fgets(line, sizeof(line), f); i++)
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
 }
 
 static void on_alarm(int sig)
@@ -472,6 +554,7 @@ static void on_alarm(int sig)
 
 	if (write(2, msg, sizeof(msg) - 1) < 0)
 		_exit(1);
+	dump_state();
 	_exit(1);
 }
 
@@ -487,18 +570,41 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt(argc, argv, "n:b:c:t:B:s:a:p:P:N:w:")) != -1) {
 		switch (c) {
-		case 'n': opt.n = atol(optarg); break;
-		case 'b': opt.batch = atol(optarg); break;
-		case 'c': opt.closes = optarg; break;
-		case 't': opt.seconds = atol(optarg); break;
-		case 'B': opt.bytes = atol(optarg); break;
-		case 's': opt.buf = atol(optarg); break;
-		case 'a': addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'P': opt.proto = atoi(optarg); break;
-		case 'N': opt.netns = optarg; break;
-		case 'w': opt.watchdog = atoi(optarg); break;
-		default: goto usage;
+		case 'n':
+			opt.n = atol(optarg);
+			break;
+		case 'b':
+			opt.batch = atol(optarg);
+			break;
+		case 'c':
+			opt.closes = optarg;
+			break;
+		case 't':
+			opt.seconds = atol(optarg);
+			break;
+		case 'B':
+			opt.bytes = atol(optarg);
+			break;
+		case 's':
+			opt.buf = atol(optarg);
+			break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'P':
+			opt.proto = atoi(optarg);
+			break;
+		case 'N':
+			opt.netns = optarg;
+			break;
+		case 'w':
+			opt.watchdog = atoi(optarg);
+			break;
+		default:
+			goto usage;
 		}
 	}
 	opt.srv.sin_family = AF_INET;
