@@ -698,6 +698,26 @@ static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
 }
 
 /*
+ * RFC 9293 3.10.7.4 first check, with Linux's allowance (tcp_sequence()):
+ * a segment without text starting at the right edge is taken too. A peer
+ * that filled the window we offered, of which we had to drop a part (its
+ * truesize overshot the buffer), sends its ACKs with SEQ = RCV.NXT +
+ * RCV.WND; refusing them while it refuses ours likewise leaves each end
+ * retransmitting data the other already has, forever. An RST there is
+ * still dropped (RFC 5961 3.2).
+ */
+static bool mytcp_rcv_seq_ok(const struct mytcp_sock *msk,
+			     const struct mytcp_hdr_view *h, u32 seg_len)
+{
+	u32 wnd = mytcp_rcv_wnd_now(msk);
+
+	if (mytcp_seq_acceptable(h->seq, seg_len, msk->rcv_nxt, wnd))
+		return true;
+	return !seg_len && !(h->flags & MYTCP_FLAG_RST) &&
+	       h->seq == msk->rcv_nxt + wnd;
+}
+
+/*
  * proto.backlog_rcv and the softirq path: one segment for a socket that is
  * not owned by the user (socket lock held, bottom halves off).
  */
@@ -736,8 +756,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	/* First: sequence number acceptable? (RFC 9293 3.10.7.4) */
 	seg_len = MYTCP_SKB_CB(skb)->end_seq - MYTCP_SKB_CB(skb)->seq;
-	if (!mytcp_seq_acceptable(h.seq, seg_len, msk->rcv_nxt,
-				  mytcp_rcv_wnd_now(msk))) {
+	if (!mytcp_rcv_seq_ok(msk, &h, seg_len)) {
 		/* Linux: TCPZeroWindowDrop for data at RCV.NXT, window 0. */
 		if (h.payload_len && h.seq == msk->rcv_nxt &&
 		    !mytcp_rcv_wnd_now(msk))

@@ -803,9 +803,26 @@ static int mytcp_send_ctl(struct sock *sk, u32 seq, u8 flags)
 	return mytcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
 }
 
+/*
+ * SEQ of an ACK or RST without text: SND.NXT, unless what we sent runs
+ * past the peer's window (a FIN always goes): then its right edge, as
+ * Linux's tcp_acceptable_seq(), so that the peer's acceptability test
+ * (RFC 9293 3.10.7.4 first check) does not drop the ACK it waits for.
+ */
+static u32 mytcp_acceptable_seq(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 wnd_end = msk->snd_una + msk->snd_wnd;
+
+	if (sk->sk_state == MYTCP_SYN_SENT ||
+	    !mytcp_seq_after(msk->snd_nxt, wnd_end))
+		return msk->snd_nxt;
+	return wnd_end;
+}
+
 int mytcp_send_ack(struct sock *sk)
 {
-	return mytcp_send_ctl(sk, mytcp_sk(sk)->snd_nxt, MYTCP_FLAG_ACK);
+	return mytcp_send_ctl(sk, mytcp_acceptable_seq(sk), MYTCP_FLAG_ACK);
 }
 
 /* Like Linux's quickack mode: this many segments are ACKed at once. */
@@ -820,10 +837,13 @@ void mytcp_set_quickack(struct sock *sk, bool on)
 		mytcp_send_ack(sk);
 }
 
-/* Abort: <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). */
+/*
+ * Abort: <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5), SEQ kept within the
+ * peer's window.
+ */
 void mytcp_send_rst_sk(struct sock *sk)
 {
-	mytcp_send_ctl(sk, mytcp_sk(sk)->snd_nxt, MYTCP_FLAG_RST);
+	mytcp_send_ctl(sk, mytcp_acceptable_seq(sk), MYTCP_FLAG_RST);
 }
 
 /*

@@ -553,6 +553,13 @@ def _expect_sync(st, ctx, pr, fl, seq, ack, L):
         rule = ("3.10.7.4 first: not acceptable -> <SEQ=SND.NXT>"
                 "<ACK=RCV.NXT><CTL=ACK>, drop")
         alts = [_ack(ctx)]
+        if L == 0 and wnd > 0 and off == wnd:
+            # A connection takes an ACK at the right edge as Linux does
+            # (mytcp_rcv_seq_ok()): else two ends whose windows were
+            # filled and partly dropped refuse each other's ACKs forever.
+            rule += ("; or, as Linux's tcp_sequence(), take an ACK"
+                     " starting at the right edge: nothing to answer")
+            alts.append([])
         if st == "SYN-RECEIVED" and fl == S and off == -1:
             rule += ("; or the SYN-ACK again: the SYN is a retransmission"
                      " and the SYN-ACK is not acknowledged (3.8.1)")
@@ -1007,7 +1014,9 @@ ALLOW = [
      " edge is not (mytcp: ACK it, drop an RST silently as RFC 5961 3.2"
      " says); Linux's tcp_sequence() takes it (!after(seq, rcv_nxt +"
      " window)), so it sends nothing for an ACK or FIN there and a"
-     " challenge ACK for an RST"),
+     " challenge ACK for an RST. A mytcp connection takes an ACK without"
+     " text there too, as Linux (a peer that filled the window sends its"
+     " ACKs there); a request and a TIME-WAIT entry ACK it"),
     (_each(SYNC, ("ack-unsent", "data-ack-unsent")),
      "RFC 9293 3.10.7.4 fifth check: \"If the ACK acks something not yet"
      " sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and"

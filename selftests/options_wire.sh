@@ -13,7 +13,9 @@
 #  - a sub-millisecond RTO floor (rto_min_us) retransmits within
 #    milliseconds where the default floor waits 200 ms;
 #  - TCP_USER_TIMEOUT gives up on time, as Linux TCP does;
-#  - PAWS drops a segment with an old timestamp, as Linux TCP does.
+#  - PAWS drops a segment with an old timestamp, as Linux TCP does;
+#  - an ACK at the right edge of the window is taken, and ACKs after a
+#    FIN sent past the window carry SEQ = its edge, as in Linux TCP.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_ko
@@ -241,6 +243,21 @@ for proto in 6 253; do
 	[ "$proto" = 253 ] || continue
 	n=$(($(counter "$A" PAWSEstabRejected) - p0))
 	check "PAWSEstabRejected counted it ($n)" test "$n" -ge 1
+done
+
+# An ACK without text whose SEQ is the right edge of the window
+# (RCV.NXT + RCV.WND) is taken, as Linux's tcp_sequence() does: a peer
+# that filled the window, part of which was dropped, ACKs from there.
+# Refused, two such ends stalled (mem_pressure.sh, 2 KiB buffers).
+for proto in 6 253; do
+	out=$(ip netns exec "$A" timeout 60 python3 "$DRIVER" "$proto" edgeack)
+	check "ACK at the right edge, protocol $proto: ${out#ok }" \
+		test "$out" = "ok taken"
+	# A FIN beyond a zero window (mytcp sends it, Linux holds it): the
+	# ACKs that follow carry SEQ = the right edge, not SND.NXT.
+	out=$(ip netns exec "$A" timeout 60 python3 "$DRIVER" "$proto" finseq)
+	check "ACK after a FIN past the window, protocol $proto: SEQ - edge = ${out#ok }" \
+		test "$out" = "ok 0"
 done
 
 exit "$ret"
