@@ -190,20 +190,33 @@ static void close_rst(int fd)
  * ends (conn number, side).
  */
 static int *dump_cfd, *dump_sfd;
-static long dump_n;
+static long dump_n, dump_at;	/* sockets in the batch; churn's exchange */
 struct end;
 static struct end *dump_ends;
 
 /* --- churn ------------------------------------------------------------- */
 
+/* The port of an address of @fd: its own, or with @peer its peer's. */
+static int port_of(int fd, bool peer)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (peer ? getpeername(fd, (struct sockaddr *)&a, &len) :
+		   getsockname(fd, (struct sockaddr *)&a, &len))
+		die("getsockname/getpeername");
+	return ntohs(a.sin_port);
+}
+
 static void churn(void)
 {
+	static long slot[65536];	/* client port -> index in cfd, + 1 */
 	size_t nclose = strlen(opt.closes);
 	int lfd = listener(opt.batch);
 	int *cfd = calloc(opt.batch, sizeof(int));
 	int *sfd = calloc(opt.batch, sizeof(int));
 	double t0 = now();
-	long done = 0, i, b;
+	long done = 0, i, b, j, reordered = 0;
 
 	if (!cfd || !sfd || !nclose)
 		die("calloc or empty -c\n");
@@ -218,14 +231,32 @@ static void churn(void)
 			sfd[i] = -1;
 		}
 		dump_n = b;
-		for (i = 0; i < b; i++)
-			cfd[i] = connect_one();
 		for (i = 0; i < b; i++) {
-			sfd[i] = accept(lfd, NULL, NULL);
-			if (sfd[i] < 0)
+			cfd[i] = connect_one();
+			slot[port_of(cfd[i], false)] = i + 1;
+		}
+		/*
+		 * accept() returns the connections in the order their
+		 * handshakes completed, not the order of the connect()s: a
+		 * final ACK retransmitted, or one left in another CPU's
+		 * backlog while the connecting thread moved on, puts a later
+		 * one first. Pair them by port, or the exchange below waits
+		 * for a byte its peer has not been asked to send yet.
+		 */
+		for (i = 0; i < b; i++) {
+			int s = accept(lfd, NULL, NULL);
+
+			if (s < 0)
 				die("accept");
+			j = slot[port_of(s, true)] - 1;
+			if (j < 0 || j >= b || sfd[j] >= 0)
+				die("accepted a connection we did not make\n");
+			slot[port_of(s, true)] = 0;
+			reordered += j != i;
+			sfd[j] = s;
 		}
 		for (i = 0; i < b; i++) {
+			dump_at = i;
 			xwrite(cfd[i], "q", 1);
 			xread1(sfd[i]);
 			xwrite(sfd[i], "a", 1);
@@ -257,8 +288,8 @@ static void churn(void)
 		done += b;
 	}
 	close(lfd);
-	printf("connections %ld seconds %.2f per_second %.0f\n", done,
-	       now() - t0, done / (now() - t0));
+	printf("connections %ld seconds %.2f per_second %.0f accepted_out_of_order %ld\n",
+	       done, now() - t0, done / (now() - t0), reordered);
 }
 
 /* --- half ------------------------------------------------------------- */
@@ -508,8 +539,8 @@ static void dump_fd(int fd, const char *what, long k, long got)
 	ioctl(fd, SIOCINQ, &inq);
 	ioctl(fd, SIOCOUTQ, &outq);
 	ioctl(fd, SIOCOUTQNSD, &nsd);
-	if (!inq && !outq && strcmp(opt.mode, "churn"))
-		return;		/* mem: this end is done */
+	if (!inq && !outq && ti.tcpi_state == 1)
+		return;		/* idle in ESTABLISHED */
 	fprintf(stderr,
 		"  conn %ld %s fd %d got %ld: state %u inq %d outq %d notsent %d snd_wnd %u rcv_wnd %u unacked %u probes %u backoff %u retransmits %u rto %u ca %u cwnd %u mss %u/%u acked %llu rcvd %llu last_sent %u last_recv %u last_ack %u\n",
 		k, what, fd, got, ti.tcpi_state, inq, outq, nsd, ti.tcpi_snd_wnd,
@@ -528,15 +559,15 @@ static void dump_state(void)
 	FILE *f;
 	long i;
 
-	fprintf(stderr, "lifetime_load %s: watchdog dump (TCP_INFO; %s):\n",
-		opt.mode, "rcv_wnd is tcpi_rcv_ssthresh");
+	fprintf(stderr, "lifetime_load %s: watchdog: busy sockets (%s; churn at %ld):\n",
+		opt.mode, "rcv_wnd is tcpi_rcv_ssthresh", dump_at);
 	for (i = 0; i < dump_n; i++) {
 		if (dump_ends) {
 			dump_fd(dump_ends[2 * i].fd, "client", i,
 				dump_ends[2 * i].got);
 			dump_fd(dump_ends[2 * i + 1].fd, "server", i,
 				dump_ends[2 * i + 1].got);
-		} else if (dump_cfd && i < 20) {
+		} else if (dump_cfd) {
 			dump_fd(dump_cfd[i], "client", i, 0);
 			dump_fd(dump_sfd[i], "server", i, 0);
 		}
