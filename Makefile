@@ -13,6 +13,8 @@
 #   make bench           benchmark table of mytcp next to TCP, in QEMU
 #                        (BENCH_QUICK=1: one short run each)
 #   make check           every test: builds, style, unit, both kernels in QEMU
+#   make check-debug     the selftests on a KASAN/lockdep/kmemleak/KFENCE
+#                        6.12 kernel built once from linux-source-6.12
 #   make checkpatch      kernel coding style of every C file
 #   make sparse          the module under sparse (C=2)
 #   make mytcpize        scripts/mytcpize's LD_PRELOAD library (and its BPF
@@ -29,7 +31,8 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 
 PWD := $(shell pwd)
 
-.PHONY: all modules install modclean clean unit fuzz demo goodput bench check checkpatch \
+.PHONY: all modules install modclean clean unit fuzz demo goodput bench check check-debug \
+	checkpatch \
 	sparse kselftest-deps deps mytcpize
 
 all: modules
@@ -69,6 +72,9 @@ bench:
 
 check:
 	scripts/check
+
+check-debug:
+	scripts/check-debug
 
 checkpatch:
 	scripts/checkpatch
