@@ -574,7 +574,7 @@ step_zero_window() {
 		# Reading starts at 1 s; without a prompt window update the
 		# sender's probes (backing off from 200 ms) are all that is left.
 		t=$(result "$runs" srv)
-		[ "${t%%.*}" -lt 2 ] ||
+		[ "${t%%.*}" -lt "$(slow 2)" ] ||
 			fail "zero window: the transfer took $t after a 1 s stall"
 		snap after
 		judge "zero window $side" ""
@@ -632,7 +632,7 @@ step_reuse() {
 			"$side" "-s 1K -r 1K -e close" "-b $cport -s 1K -r 1K -e wait" \
 			30 again || continue
 		ms=$(established "$runs" cli)
-		[ "$ms" -lt 900 ] ||
+		[ "$ms" -lt "$(slow 900)" ] ||
 			fail "TIME-WAIT reopen took $ms ms: the first SYN was refused"
 		snap after
 		if [ "$side" = m ]; then

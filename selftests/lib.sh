@@ -205,6 +205,15 @@ gone() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+# MYTCP_SLOW (a whole number, default 1): how much slower than Debian's
+# kernel under TCG this one runs (scripts/check-debug: 4, KASAN and
+# lockdep). slow N prints N times that: for upper bounds on wall-clock
+# time only, never for what a test expects the protocol to do.
+MYTCP_SLOW=${MYTCP_SLOW:-1}
+slow() {
+	echo $(($1 * MYTCP_SLOW))
+}
+
 # elapsed T0: seconds since $EPOCHREALTIME was T0, one decimal.
 elapsed() {
 	local us=$((${EPOCHREALTIME/./} - ${1/./}))

@@ -91,6 +91,19 @@ static inline long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/*
+ * MYTCP_SLOW (a whole number, default 1): how much slower than Debian's
+ * kernel under TCG this one runs (scripts/check-debug). For upper bounds
+ * on wall-clock time only.
+ */
+static inline long slow(long n)
+{
+	const char *s = getenv("MYTCP_SLOW");
+	long f = s ? strtol(s, NULL, 10) : 1;
+
+	return n * (f > 1 ? f : 1);
+}
+
 static inline void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
