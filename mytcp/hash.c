@@ -47,7 +47,16 @@ static struct mytcp_hbucket *mytcp_lhash;
 static struct mytcp_hbucket *mytcp_bhash;
 static u32 mytcp_hash_secret __read_mostly;
 
-static struct mytcp_hbucket *mytcp_table_alloc(unsigned int bits)
+/*
+ * Each table's bucket locks are a lock class of their own: an ehash bucket
+ * and its mhash twin are held together (ehash first), which lockdep would
+ * take for recursive locking if all buckets shared one class.
+ */
+static struct lock_class_key mytcp_ehash_key, mytcp_mhash_key;
+static struct lock_class_key mytcp_lhash_key, mytcp_bhash_key;
+
+static struct mytcp_hbucket *mytcp_table_alloc(unsigned int bits,
+					       struct lock_class_key *key)
 {
 	struct mytcp_hbucket *t;
 	unsigned int i;
@@ -57,6 +66,7 @@ static struct mytcp_hbucket *mytcp_table_alloc(unsigned int bits)
 		return NULL;
 	for (i = 0; i < (1U << bits); i++) {
 		spin_lock_init(&t[i].lock);
+		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].chain);
 	}
 	return t;
@@ -65,10 +75,10 @@ static struct mytcp_hbucket *mytcp_table_alloc(unsigned int bits)
 int mytcp_hash_init(void)
 {
 	mytcp_hash_secret = get_random_u32();
-	mytcp_ehash = mytcp_table_alloc(MYTCP_EHASH_BITS);
-	mytcp_mhash = mytcp_table_alloc(MYTCP_EHASH_BITS);
-	mytcp_lhash = mytcp_table_alloc(MYTCP_LHASH_BITS);
-	mytcp_bhash = mytcp_table_alloc(MYTCP_BHASH_BITS);
+	mytcp_ehash = mytcp_table_alloc(MYTCP_EHASH_BITS, &mytcp_ehash_key);
+	mytcp_mhash = mytcp_table_alloc(MYTCP_EHASH_BITS, &mytcp_mhash_key);
+	mytcp_lhash = mytcp_table_alloc(MYTCP_LHASH_BITS, &mytcp_lhash_key);
+	mytcp_bhash = mytcp_table_alloc(MYTCP_BHASH_BITS, &mytcp_bhash_key);
 	if (!mytcp_ehash || !mytcp_mhash || !mytcp_lhash || !mytcp_bhash) {
 		mytcp_hash_exit();
 		return -ENOMEM;
