@@ -223,20 +223,25 @@ elapsed() {
 # path_pair NS_A ADDR_A NS_B ADDR_B: two fresh namespaces joined by a veth
 # pair (veth0 in each, addresses with their prefix), removed by
 # ns_cleanup. gso_max_segs 1: no TSO/GSO, so netem sees, drops and delays
-# single segments on either stack. Five processes in all (under TCG
-# every exec counts when many pairs are set up at once).
+# single segments on either stack. Fixed MACs and permanent neighbour
+# entries: under netem loss a lost ARP exchange would fail a connect()
+# with EHOSTUNREACH. Five processes in all (under TCG every exec counts
+# when many pairs are set up at once).
 path_pair() {
-	local ns
+	local ns mac_a=02:6d:79:00:00:01 mac_b=02:6d:79:00:00:02
+	local up='link set lo up\naddr add %s dev veth0\nlink set veth0 up\n'
+	local pin='neigh replace %s lladdr %s dev veth0 nud permanent\n'
 	for ns in "$1" "$3"; do
 		ip netns add "$ns" || return 1
 		_mytcp_netns+=("$ns")
 	done
-	ip link add veth0 netns "$1" gso_max_segs 1 type veth \
-		peer name veth0 netns "$3" gso_max_segs 1 || return 1
-	printf 'link set lo up\naddr add %s dev veth0\nlink set veth0 up\n' \
-		"$2" | ip -n "$1" -b - &&
-	printf 'link set lo up\naddr add %s dev veth0\nlink set veth0 up\n' \
-		"$4" | ip -n "$3" -b -
+	ip link add veth0 netns "$1" address $mac_a gso_max_segs 1 type veth \
+		peer name veth0 netns "$3" address $mac_b gso_max_segs 1 ||
+		return 1
+	# shellcheck disable=SC2059 # the formats are the local strings
+	printf "$up$pin" "$2" "${4%/*}" $mac_b | ip -n "$1" -b - &&
+	# shellcheck disable=SC2059
+	printf "$up$pin" "$4" "${2%/*}" $mac_a | ip -n "$3" -b -
 }
 
 # proto_sysctl NS PROTO NAME=VALUE...: set net.mytcp.NAME for PROTO 253,
