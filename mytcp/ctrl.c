@@ -316,6 +316,8 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_OLDACKDROPS]		= "TooOldAckDrops",
 	[MYTCP_MIB_FLAGDROPS]		= "FlagDrops",
 	[MYTCP_MIB_MTUREDUCED]		= "TCPMTUReduced",
+	[MYTCP_MIB_ACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
+	[MYTCP_MIB_ACKSKIPPEDPAWS]	= "TCPACKSkippedPAWS",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */

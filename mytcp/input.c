@@ -31,6 +31,44 @@ static void mytcp_challenge_ack(struct sock *sk)
 		mytcp_send_ack(sk);
 }
 
+/*
+ * The duplicate ACK that answers a segment we drop (not acceptable, PAWS,
+ * an ACK of data never sent): for a segment without text (nor SYN), at
+ * most one per MYTCP_OOW_ACK_INTERVAL per socket, as Linux's
+ * tcp_oow_rate_limited() (tcp_invalid_ratelimit, 500 ms). Two ends that
+ * disagree on a sequence number - a third party injected a byte the peer
+ * never sent, so the peer refuses our ACK of it as acking unsent data and
+ * we refuse the peer's ACK as below RCV.NXT - would otherwise bounce ACKs
+ * for ever, as fast as they can. Besides the CPU, such a loop keeps a
+ * socket whose owner takes the lock in __release_sock() (the backlog
+ * keeps refilling, and its length is only reset once it is empty), so
+ * its backlog overflows and drops whatever else arrives: an RST at
+ * RCV.NXT included (segfuzz.sh --mode exact). Data is always answered:
+ * its duplicate ACKs drive the sender's loss recovery.
+ */
+#define MYTCP_OOW_ACK_INTERVAL	(HZ / 2)
+
+static void mytcp_send_oow_ack(struct sock *sk,
+			       const struct mytcp_hdr_view *h, bool paws)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long now = jiffies, last = msk->last_oow_ack;
+
+	if ((!h->payload_len && !(h->flags & MYTCP_FLAG_FIN)) ||
+	    (h->flags & MYTCP_FLAG_SYN)) {
+		if (last && time_in_range(now, last,
+					  last + MYTCP_OOW_ACK_INTERVAL - 1)) {
+			if (paws)
+				MYTCP_INC_STATS(sock_net(sk), ACKSKIPPEDPAWS);
+			else
+				MYTCP_INC_STATS(sock_net(sk), ACKSKIPPEDSEQ);
+			return;
+		}
+		msk->last_oow_ack = now ?: 1;
+	}
+	mytcp_send_ack(sk);
+}
+
 /* An RST took the connection down (RFC 9293 3.10.7.4, second check). */
 void mytcp_reset(struct sock *sk, int err)
 {
@@ -175,7 +213,7 @@ static bool mytcp_rcv_ack(struct sock *sk, const struct mytcp_hdr_view *h)
 	if (mytcp_seq_after(h->ack, msk->snd_nxt)) {
 		/* Acks something not yet sent: ACK and drop. */
 		MYTCP_INC_STATS(sock_net(sk), ACKUNSENTDROPS);
-		mytcp_send_ack(sk);
+		mytcp_send_oow_ack(sk, h, false);
 		return false;
 	}
 	/*
@@ -750,7 +788,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (mytcp_paws_reject(msk, &h)) {
 		MYTCP_INC_STATS(sock_net(sk), PAWSESTABREJECTED);
 		if (!(h.flags & MYTCP_FLAG_RST))
-			mytcp_send_ack(sk);
+			mytcp_send_oow_ack(sk, &h, true);
 		goto discard;
 	}
 
@@ -764,7 +802,7 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		else
 			MYTCP_INC_STATS(sock_net(sk), SEQDROPS);
 		if (!(h.flags & MYTCP_FLAG_RST))
-			mytcp_send_ack(sk);
+			mytcp_send_oow_ack(sk, &h, false);
 		goto discard;
 	}
 	/*

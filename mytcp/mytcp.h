@@ -75,6 +75,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_OLDACKDROPS,		/* dropped: ACK too old (RFC 5961 5.2) */
 	MYTCP_MIB_FLAGDROPS,		/* dropped for its flags */
 	MYTCP_MIB_MTUREDUCED,		/* ICMP frag-needed shrank the MSS */
+	MYTCP_MIB_ACKSKIPPEDSEQ,	/* dup ACKs rate-limited: seq, unsent */
+	MYTCP_MIB_ACKSKIPPEDPAWS,	/* PAWS dup ACKs rate-limited */
 	MYTCP_MIB_MAX
 };
 
@@ -367,6 +369,8 @@ struct mytcp_sock {
 	u64 last_data_sent_ns;
 	u64 last_data_recv_ns;
 	u64 last_ack_recv_ns;
+	/* jiffies of the last dup ACK for a dropped segment (0: none) */
+	unsigned long last_oow_ack;
 	bool passive;		/* created from a listener */
 	bool fin_queued;	/* our FIN is in the write queue */
 

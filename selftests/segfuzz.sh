@@ -16,7 +16,7 @@
 # is back to its start. Exact run: RFC 5961 with the exact sequence
 # numbers: an in-window RST or SYN draws a challenge ACK, data with a
 # blind ACK number is dropped without poisoning TS.Recent, an RST at
-# RCV.NXT resets.
+# RCV.NXT resets, and the injected byte starts no ACK loop with the peer.
 #
 # SEGFUZZ_COUNT (default 150000) and SEGFUZZ_SECONDS (default 25) bound
 # the blind run; SEGFUZZ_SEED repeats one.
@@ -122,6 +122,7 @@ log "counters:$moved"
 	fail "InErrs is not InCsumErrors + InHdrErrors"
 
 # Exact run: one idle connection, RFC 5961 with exact numbers.
+counters_load c0 <(ip netns exec "$V" cat /proc/net/mytcp_snmp)
 ip netns exec "$V" "$fz" idle -l 10.99.0.1:5004 -t 30 >"$out/ie" &
 pi=$!
 ip netns exec "$A" "$fz" fuzz --dev veth0 --victim 10.99.0.1 \
@@ -133,6 +134,13 @@ pc=$!
 wait "$pe"
 cat "$out/ex"
 check "exact: RFC 5961 checks" grep -q '^exact: ok' "$out/ex"
+# The injected byte is one the peer never sent: its ACK of our ACK (of
+# unsent data) is below our RCV.NXT. Without the rate limit of those
+# duplicate ACKs the two ends bounced ACKs until a backlog overflowed,
+# dropping the RST at RCV.NXT with them (9 to 440 round trips).
+counters_load c1 <(ip netns exec "$V" cat /proc/net/mytcp_snmp)
+d=$((c1[MytcpInvalidSeqDrops] - c0[MytcpInvalidSeqDrops]))
+check "exact: no ACK loop (InvalidSeqDrops +$d)" [ "$d" -le 4 ]
 wait "$pi"
 log "victim: $(cat "$out/ie")"
 check "exact: the RST at RCV.NXT reset the victim" grep -q ECONNRESET "$out/ie"
