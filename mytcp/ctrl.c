@@ -3,6 +3,8 @@
  * mytcp: per network namespace state — sysctls (net.mytcp.*), MIB
  * counters and the /proc/net files.
  */
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -153,6 +155,10 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 			 SYSCTL_ONE, &mytcp_keepalive_ms_max),
 	MYTCP_SYSCTL_INT("keepalive_probes", sysctl_keepalive_probes,
 			 SYSCTL_ONE, &mytcp_retries_max),
+	MYTCP_SYSCTL_INT("max_tw_buckets", sysctl_max_tw_buckets, SYSCTL_ZERO,
+			 &mytcp_int_max),
+	MYTCP_SYSCTL_INT("max_orphans", sysctl_max_orphans, SYSCTL_ZERO,
+			 &mytcp_int_max),
 	{
 		.procname	= "rmem",
 		.data		= MYTCP_SYSCTL_DATA(sysctl_rmem),
@@ -186,6 +192,20 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 
 #define MYTCP_SYSCTL_COUNT	(ARRAY_SIZE(mytcp_sysctl_template) - 1)
 
+/*
+ * Default of max_tw_buckets and max_orphans, as Linux sizes its own:
+ * half its established-hash size, which has one bucket per 128 KiB of
+ * RAM, a power of two of at most 512 Ki. 4096 on a 1 GiB VM, 262144
+ * from 64 GiB up.
+ */
+static int mytcp_limit_default(void)
+{
+	unsigned long buckets = totalram_pages() >> (17 - PAGE_SHIFT);
+
+	buckets = clamp(buckets, 256UL, 512UL * 1024);
+	return roundup_pow_of_two(buckets) / 2;
+}
+
 static void mytcp_net_set_defaults(struct mytcp_net *mn)
 {
 	mn->sysctl_enabled = 1;
@@ -215,6 +235,10 @@ static void mytcp_net_set_defaults(struct mytcp_net *mn)
 	mn->sysctl_wmem[1] = 16384;
 	mn->sysctl_wmem[2] = 4194304;
 	mn->cc_default = &mytcp_cc_cubic;	/* Linux's default too */
+	mn->sysctl_max_tw_buckets = mytcp_limit_default();
+	mn->sysctl_max_orphans = mytcp_limit_default();
+	atomic_set(&mn->tw_count, 0);
+	atomic_set(&mn->orphan_count, 0);
 	spin_lock_init(&mn->challenge_lock);
 	mn->challenge_stamp = jiffies;
 }
@@ -318,6 +342,8 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_MTUREDUCED]		= "TCPMTUReduced",
 	[MYTCP_MIB_ACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
 	[MYTCP_MIB_ACKSKIPPEDPAWS]	= "TCPACKSkippedPAWS",
+	[MYTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
+	[MYTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */
@@ -338,6 +364,21 @@ static int mytcp_snmp_show(struct seq_file *seq, void *v)
 		seq_printf(seq, " %lu", sum);
 	}
 	seq_putc(seq, '\n');
+	return 0;
+}
+
+/*
+ * /proc/net/mytcp_sockstat: the "TCP:" line of /proc/net/sockstat, per
+ * namespace: sockets in use, orphans, TIME-WAIT entries.
+ */
+static int mytcp_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct mytcp_net *mn = mytcp_pernet(net);
+
+	seq_printf(seq, "MYTCP: inuse %d orphan %d tw %d\n",
+		   sock_prot_inuse_get(net, &mytcp_prot),
+		   atomic_read(&mn->orphan_count), atomic_read(&mn->tw_count));
 	return 0;
 }
 
@@ -446,8 +487,13 @@ static int __net_init mytcp_net_init(struct net *net)
 	if (!proc_create_net_single("mytcp_snmp", 0444, net->proc_net,
 				    mytcp_snmp_show, NULL))
 		goto err_proc;
+	if (!proc_create_net_single("mytcp_sockstat", 0444, net->proc_net,
+				    mytcp_sockstat_show, NULL))
+		goto err_snmp;
 	return 0;
 
+err_snmp:
+	remove_proc_entry("mytcp_snmp", net->proc_net);
 err_proc:
 	remove_proc_entry("mytcp", net->proc_net);
 err_sysctl:
@@ -463,7 +509,11 @@ static void __net_exit mytcp_net_exit(struct net *net)
 
 	/* TIME-WAIT entries hold no reference on the namespace. */
 	mytcp_purge_net(net);
+	/* Orphans hold the namespace, and the purge took every entry. */
+	WARN_ON_ONCE(atomic_read(&mn->orphan_count) ||
+		     atomic_read(&mn->tw_count));
 
+	remove_proc_entry("mytcp_sockstat", net->proc_net);
 	remove_proc_entry("mytcp_snmp", net->proc_net);
 	remove_proc_entry("mytcp", net->proc_net);
 	mytcp_sysctl_unregister(mn);

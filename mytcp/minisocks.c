@@ -80,6 +80,7 @@ void mytcp_mini_release(struct mytcp_mini *m)
 		spin_unlock_bh(&lmsk->req_lock);
 	} else {
 		mytcp_bind_del_tw(container_of(m, struct mytcp_tw, mini));
+		atomic_dec(&mytcp_pernet(mytcp_mini_net(m))->tw_count);
 	}
 	mytcp_mini_put(m);
 }
@@ -572,10 +573,25 @@ static enum hrtimer_restart mytcp_tw_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* Count one more TIME-WAIT entry, unless max_tw_buckets are there. */
+static bool mytcp_tw_count_get(struct mytcp_net *mn)
+{
+	int max = READ_ONCE(mn->sysctl_max_tw_buckets);
+	int n = atomic_read(&mn->tw_count);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(&mn->tw_count, &n, n + 1));
+	return true;
+}
+
 /*
  * Enter TIME-WAIT (RFC 9293 3.10.7.4): a small entry takes over the
  * 4-tuple and the port for 2 MSL (sysctl tw_timeout_ms); the socket
- * itself is done.
+ * itself is done. With max_tw_buckets entries in the namespace already,
+ * the connection closes at once instead, as Linux's does: the 2 MSL
+ * guard of RFC 9293 3.4.2 is traded for bounded memory.
  */
 void mytcp_time_wait(struct sock *sk)
 {
@@ -584,6 +600,12 @@ void mytcp_time_wait(struct sock *sk)
 	struct inet_sock *inet = inet_sk(sk);
 	struct mytcp_tw *tw;
 
+	if (!mytcp_tw_count_get(mn)) {
+		MYTCP_INC_STATS(sock_net(sk), TWOVERFLOW);
+		pr_info_ratelimited("mytcp: time wait bucket table overflow\n");
+		mytcp_done(sk);
+		return;
+	}
 	tw = kmem_cache_zalloc(mytcp_tw_cachep, GFP_ATOMIC);
 	if (tw && msk->bb) {
 		write_pnet(&tw->mini.net, sock_net(sk));
@@ -614,8 +636,10 @@ void mytcp_time_wait(struct sock *sk)
 					 mytcp_ms_to_ns(READ_ONCE(mn->sysctl_tw_timeout_ms)));
 		MYTCP_INC_STATS(sock_net(sk), TIMEWAITS);
 		mytcp_hist_time_wait(sk);
-	} else if (tw) {
-		kmem_cache_free(mytcp_tw_cachep, tw);
+	} else {
+		if (tw)
+			kmem_cache_free(mytcp_tw_cachep, tw);
+		atomic_dec(&mn->tw_count);
 	}
 	mytcp_done(sk);
 }

@@ -77,6 +77,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_MTUREDUCED,		/* ICMP frag-needed shrank the MSS */
 	MYTCP_MIB_ACKSKIPPEDSEQ,	/* dup ACKs rate-limited: seq, unsent */
 	MYTCP_MIB_ACKSKIPPEDPAWS,	/* PAWS dup ACKs rate-limited */
+	MYTCP_MIB_TWOVERFLOW,		/* closed at once: max_tw_buckets */
+	MYTCP_MIB_ABORTONMEMORY,	/* orphans reset: max_orphans */
 	MYTCP_MIB_MAX
 };
 
@@ -117,6 +119,11 @@ struct mytcp_net {
 	spinlock_t challenge_lock;
 	unsigned long challenge_stamp;	/* jiffies of the current second */
 	u32 challenge_count;
+	/* Issue 8: nothing grows without bound (Documentation/sysctl.rst) */
+	int sysctl_max_tw_buckets;	/* TIME-WAIT entries at most */
+	int sysctl_max_orphans;		/* orphans beyond this are reset */
+	atomic_t tw_count;		/* TIME-WAIT entries hashed now */
+	atomic_t orphan_count;		/* sockets with orphan_counted set */
 };
 
 struct mytcp_net *mytcp_pernet(const struct net *net);
@@ -401,6 +408,8 @@ struct mytcp_sock {
 
 	/* Counted in the protocol's in-use count (see mytcp_init_sock) */
 	bool inuse_counted;
+	/* Counted in mytcp_net.orphan_count (mytcp_close) */
+	bool orphan_counted;
 
 	/*
 	 * State history (history.c): a ring of the last transitions, and
@@ -495,6 +504,7 @@ void mytcp_conn_defaults(struct sock *sk);
 void mytcp_sock_count(struct sock *sk);
 void mytcp_wait_sockets_freed(void);
 void mytcp_done(struct sock *sk);
+bool mytcp_orphan_limit(struct sock *sk);
 void mytcp_reset(struct sock *sk, int err);
 bool mytcp_child_enqueue(struct sock *listener, struct sock *child);
 void mytcp_abort_orphans(void);

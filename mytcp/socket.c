@@ -45,6 +45,12 @@ static void mytcp_destroy_sock(struct sock *sk);
  */
 static void mytcp_destroy_orphan(struct sock *sk)
 {
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (msk->orphan_counted) {
+		msk->orphan_counted = false;
+		atomic_dec(&mytcp_pernet(sock_net(sk))->orphan_count);
+	}
 	mytcp_destroy_sock(sk);
 	mytcp_timers_stop(sk);
 	mytcp_write_queue_purge(sk);
@@ -332,6 +338,29 @@ void mytcp_abort_orphans(void)
 }
 
 /*
+ * More orphans in the namespace than net.mytcp.max_orphans (Linux's
+ * tcp_max_orphans): reset this one, as Linux's tcp_check_oom() does.
+ * An orphan no user waits for is what the peer can make pile up (by
+ * never ACKing our FIN or opening its window); the abort of RFC 9293
+ * 3.10.4 frees it at once. bh-locked, not owned. True if it was reset.
+ */
+bool mytcp_orphan_limit(struct sock *sk)
+{
+	struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+
+	if (!mytcp_sk(sk)->orphan_counted ||
+	    atomic_read(&mn->orphan_count) <= READ_ONCE(mn->sysctl_max_orphans))
+		return false;
+	pr_info_ratelimited("mytcp: too many orphaned sockets\n");
+	MYTCP_INC_STATS(sock_net(sk), ABORTONMEMORY);
+	mytcp_hist_cause(sk, MYTCP_CAUSE_ABORT);
+	if (mytcp_state_synchronized(sk->sk_state))
+		mytcp_send_rst_sk(sk);
+	mytcp_done(sk);
+	return true;
+}
+
+/*
  * CLOSE (RFC 9293 3.10.4). Unread data or SO_LINGER with a zero timeout
  * aborts with an RST (RFC 2525 2.17); otherwise our FIN follows the data
  * and the connection lives on as an orphan until it is done.
@@ -398,9 +427,14 @@ orphan:
 		if (state == MYTCP_CLOSE)
 			mytcp_destroy_orphan(sk);
 	} else {
-		if (sk->sk_state == MYTCP_FIN_WAIT2)
-			mytcp_fin_wait2_timer_arm(sk);
-		mytcp_orphan_release_module(sk);
+		/* Counted until mytcp_destroy_orphan(), under this lock. */
+		mytcp_sk(sk)->orphan_counted = true;
+		atomic_inc(&mytcp_pernet(sock_net(sk))->orphan_count);
+		if (!mytcp_orphan_limit(sk)) {
+			if (sk->sk_state == MYTCP_FIN_WAIT2)
+				mytcp_fin_wait2_timer_arm(sk);
+			mytcp_orphan_release_module(sk);
+		}
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();

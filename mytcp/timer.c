@@ -224,6 +224,9 @@ static void mytcp_rtx_timeout(struct sock *sk)
 
 	if (sk->sk_state == MYTCP_CLOSE || sk->sk_state == MYTCP_LISTEN)
 		return;
+	/* Linux's tcp_out_of_resources(): too many orphans, give up. */
+	if (mytcp_orphan_limit(sk))
+		return;
 
 	if (msk->snd_una == msk->snd_nxt) {
 		/*
