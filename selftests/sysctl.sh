@@ -10,6 +10,15 @@ mytcp_loaded || mytcp_load || { fail "insmod"; exit $ret; }
 
 dir=/proc/sys/net/mytcp
 MYTCP_DEFAULT_CC=${MYTCP_DEFAULT_CC:-cubic}
+# max_tw_buckets and max_orphans default to half of Linux's ehash size for
+# this RAM: one bucket per 128 KiB, 256..512 Ki, a power of two.
+ram_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+buckets=$((ram_kb / 128))
+((buckets < 256)) && buckets=256
+((buckets > 524288)) && buckets=524288
+pow=1
+while ((pow < buckets)); do pow=$((pow * 2)); done
+limit_def=$((pow / 2))
 # name default lowest highest (Documentation/sysctl.rst)
 table="enabled 1 0 1
 syn_retries 6 1 127
@@ -30,7 +39,9 @@ gso 1 0 1
 syncookies 1 0 2
 keepalive_time_ms 7200000 1 32767000
 keepalive_intvl_ms 75000 1 32767000
-keepalive_probes 9 1 127"
+keepalive_probes 9 1 127
+max_tw_buckets $limit_def 0 2147483647
+max_orphans $limit_def 0 2147483647"
 
 ns_create mytcp-sysctl
 
