@@ -57,7 +57,8 @@ enum mytcp_state_cause {
 					 */
 	MYTCP_CAUSE_ICMP = 13,		/* ICMP error; mst_seq: quoted SEQ */
 	MYTCP_CAUSE_ABORT = 14,		/* aborted: listener closed before
-					 * accept(), module unloaded
+					 * accept(), module unloaded, orphan
+					 * over net.mytcp.max_orphans
 					 */
 };
 
