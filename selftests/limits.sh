@@ -19,11 +19,12 @@ require_ko
 mytcp_loaded || mytcp_load || { fail "insmod"; exit $ret; }
 ns_create mytcp-limits
 
-ip netns exec mytcp-limits python3 - "$(slow 20)" <<'PY' || fail "limits"
+ip netns exec mytcp-limits python3 - "$(slow 20)" "$(slow 10000)" <<'PY' || fail "limits"
 import errno, socket, sys, time
 
 P = 253
 LIMIT = float(sys.argv[1])	# seconds, for anything waited on
+TW_MS = int(sys.argv[2])	# TIME-WAIT long enough for the checks
 SYS = "/proc/sys/net/mytcp/"
 bad = []
 
@@ -83,7 +84,7 @@ for name in ("max_tw_buckets", "max_orphans"):
 # TIME-WAIT bound: M active closes with max_tw_buckets=N.
 N, M, BASE = 3, 8, 41000
 sysctl("max_tw_buckets", N)
-sysctl("tw_timeout_ms", 10000)
+sysctl("tw_timeout_ms", TW_MS)
 ls = sock()
 ls.bind(("127.0.0.1", 7300))
 ls.listen(64)
