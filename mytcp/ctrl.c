@@ -36,34 +36,74 @@ static int mytcp_keepalive_ms_max = 32767000;	/* MAX_TCP_KEEPIDLE seconds */
 static int mytcp_mem_min = 4096;
 static int mytcp_mem_max = 1 << 30;
 
+static unsigned long mytcp_pages_min = 1;
+static unsigned long mytcp_pages_max = LONG_MAX >> PAGE_SHIFT;
+
 /*
- * net.mytcp.rmem and wmem: "min default max" in bytes, like tcp_rmem;
- * a triple out of order is refused (EINVAL) and changes nothing.
+ * Triples, in order or refused (EINVAL) with nothing changed:
+ * net.mytcp.rmem and wmem, "min default max" in bytes (ints) as
+ * tcp_rmem; net.mytcp.mem, "min pressure max" in pages (longs) as
+ * tcp_mem.
  */
-static int mytcp_proc_mem_triple(mytcp_ctl_table_t *table, int write,
-				 void *buffer, size_t *lenp, loff_t *ppos)
+static int mytcp_proc_triple(mytcp_ctl_table_t *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
 {
-	int *cur = table->data, v[3];
+	bool pages = table->data == mytcp_sysctl_mem;
+	int *cur_i = table->data;
+	long *cur_l = table->data;
+	union {
+		int i[3];
+		long l[3];
+	} v;
 	struct ctl_table tmp = {
-		.data = v,
-		.maxlen = sizeof(v),
+		.data = &v,
+		.maxlen = table->maxlen,
 		.mode = table->mode,
-		.extra1 = &mytcp_mem_min,
-		.extra2 = &mytcp_mem_max,
+		.extra1 = pages ? (void *)&mytcp_pages_min : &mytcp_mem_min,
+		.extra2 = pages ? (void *)&mytcp_pages_max : &mytcp_mem_max,
 	};
+	long w[3];
 	int err, i;
 
-	for (i = 0; i < 3; i++)
-		v[i] = READ_ONCE(cur[i]);
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	for (i = 0; i < 3; i++) {
+		if (pages)
+			v.l[i] = READ_ONCE(cur_l[i]);
+		else
+			v.i[i] = READ_ONCE(cur_i[i]);
+	}
+	err = pages ? proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos) :
+		      proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
-	if (v[0] > v[1] || v[1] > v[2])
-		return -EINVAL;
 	for (i = 0; i < 3; i++)
-		WRITE_ONCE(cur[i], v[i]);
+		w[i] = pages ? v.l[i] : v.i[i];
+	if (w[0] > w[1] || w[1] > w[2])
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		if (pages)
+			WRITE_ONCE(cur_l[i], v.l[i]);
+		else
+			WRITE_ONCE(cur_i[i], v.i[i]);
+	}
 	return 0;
 }
+
+/*
+ * One limit for all namespaces, as tcp_mem: shown in the initial
+ * namespace only, where Linux shows tcp_mem.
+ */
+static const struct ctl_table mytcp_global_sysctl_template[] = {
+	{
+		.procname	= "mem",
+		.data		= mytcp_sysctl_mem,
+		.maxlen		= sizeof(mytcp_sysctl_mem),
+		.mode		= 0644,
+		.proc_handler	= mytcp_proc_triple,
+	},
+	{ }	/* sentinel, needed by 6.1 */
+};
+
+static struct ctl_table_header *mytcp_global_sysctl_hdr;
 
 /* net.mytcp.congestion_control: an algorithm's name, else EINVAL. */
 static int mytcp_proc_cc(mytcp_ctl_table_t *table, int write, void *buffer,
@@ -158,14 +198,14 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 		.data		= MYTCP_SYSCTL_DATA(sysctl_rmem),
 		.maxlen		= sizeof(int) * 3,
 		.mode		= 0644,
-		.proc_handler	= mytcp_proc_mem_triple,
+		.proc_handler	= mytcp_proc_triple,
 	},
 	{
 		.procname	= "wmem",
 		.data		= MYTCP_SYSCTL_DATA(sysctl_wmem),
 		.maxlen		= sizeof(int) * 3,
 		.mode		= 0644,
-		.proc_handler	= mytcp_proc_mem_triple,
+		.proc_handler	= mytcp_proc_triple,
 	},
 	{
 		.procname	= "congestion_control",
@@ -318,6 +358,9 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_MTUREDUCED]		= "TCPMTUReduced",
 	[MYTCP_MIB_ACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
 	[MYTCP_MIB_ACKSKIPPEDPAWS]	= "TCPACKSkippedPAWS",
+	[MYTCP_MIB_MEMORYPRESSURES]	= "TCPMemoryPressures",
+	[MYTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[MYTCP_MIB_SACKRENEGING]	= "TCPSACKReneging",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */
@@ -338,6 +381,19 @@ static int mytcp_snmp_show(struct seq_file *seq, void *v)
 		seq_printf(seq, " %lu", sum);
 	}
 	seq_putc(seq, '\n');
+	return 0;
+}
+
+/*
+ * /proc/net/mytcp_sockstat: Linux's sockstat line for TCP. inuse counts
+ * this namespace's sockets; mem is the pages charged by all (net.mytcp.mem).
+ */
+static int mytcp_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+
+	seq_printf(seq, "MYTCP: inuse %d mem %ld\n",
+		   sock_prot_inuse_get(net, &mytcp_prot), mytcp_mem_pages());
 	return 0;
 }
 
@@ -446,8 +502,13 @@ static int __net_init mytcp_net_init(struct net *net)
 	if (!proc_create_net_single("mytcp_snmp", 0444, net->proc_net,
 				    mytcp_snmp_show, NULL))
 		goto err_proc;
+	if (!proc_create_net_single("mytcp_sockstat", 0444, net->proc_net,
+				    mytcp_sockstat_show, NULL))
+		goto err_snmp;
 	return 0;
 
+err_snmp:
+	remove_proc_entry("mytcp_snmp", net->proc_net);
 err_proc:
 	remove_proc_entry("mytcp", net->proc_net);
 err_sysctl:
@@ -464,6 +525,7 @@ static void __net_exit mytcp_net_exit(struct net *net)
 	/* TIME-WAIT entries hold no reference on the namespace. */
 	mytcp_purge_net(net);
 
+	remove_proc_entry("mytcp_sockstat", net->proc_net);
 	remove_proc_entry("mytcp_snmp", net->proc_net);
 	remove_proc_entry("mytcp", net->proc_net);
 	mytcp_sysctl_unregister(mn);
@@ -479,10 +541,36 @@ static struct pernet_operations mytcp_net_ops = {
 
 int mytcp_ctrl_init(void)
 {
-	return register_pernet_subsys(&mytcp_net_ops);
+	struct ctl_table *table;
+	int err;
+
+	err = register_pernet_subsys(&mytcp_net_ops);
+	if (err)
+		return err;
+	err = -ENOMEM;
+	table = kmemdup(mytcp_global_sysctl_template,
+			sizeof(mytcp_global_sysctl_template), GFP_KERNEL);
+	if (!table)
+		goto err_pernet;
+	mytcp_global_sysctl_hdr =
+		mytcp_register_net_sysctl_sz(&init_net, "net/mytcp", table,
+					     ARRAY_SIZE(mytcp_global_sysctl_template) - 1);
+	if (!mytcp_global_sysctl_hdr)
+		goto err_table;
+	return 0;
+
+err_table:
+	kfree(table);
+err_pernet:
+	unregister_pernet_subsys(&mytcp_net_ops);
+	return err;
 }
 
 void mytcp_ctrl_exit(void)
 {
+	const struct ctl_table *table = mytcp_global_sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(mytcp_global_sysctl_hdr);
+	kfree(table);
 	unregister_pernet_subsys(&mytcp_net_ops);
 }
