@@ -88,6 +88,40 @@ check "TCPMemoryPressures moved ($press0 -> $press)" test "$press" -gt "$press0"
 log "counters: $(for c in TCPRcvQDrop OfoPruned TCPOFODrop TCPSACKReneging RetransSegs; do
 	printf '%s %s ' "$c" "$(snmp_counter "$ns" 253 "$c")"; done)"
 
+# queued LIMIT PORT: bytes a non-blocking writer gets queued towards a
+# peer that does not read, with net.mytcp.mem LIMIT; then the reader
+# must still get every one of them (dropped data is resent).
+queued() {
+	echo "$1" >"$f"
+	ip netns exec "$ns" python3 - "$2" <<'P'
+import socket, sys
+port = int(sys.argv[1])
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+l.bind(("127.0.0.1", port))
+l.listen()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+c.connect(("127.0.0.1", port))
+s, _ = l.accept()
+c.setblocking(False)
+n = 0
+try:
+    for _ in range(2000):
+        n += c.send(b"x" * 65536)
+except BlockingIOError:
+    pass
+s.settimeout(30)
+got = 0
+while got < n:
+    got += len(s.recv(65536))
+print(n)
+P
+}
+full=$(queued "$saved" 7701)
+tiny=$(queued "1 1 1" 7702)
+echo "$saved" >"$f"
+check "a non-blocking writer gets EAGAIN sooner past max ($tiny bytes queued, $full without the limit)" \
+	test "${tiny:-0}" -gt 0 -a "$((${tiny:-0} * 4))" -lt "${full:-0}"
+
 zero() { [ "$(mem_pages)" = 0 ]; }
 check "pages back to exactly 0 (now $(mem_pages))" wait_until 150 zero
 echo "$saved" >"$f"
