@@ -38,34 +38,74 @@ static int mytcp_keepalive_ms_max = 32767000;	/* MAX_TCP_KEEPIDLE seconds */
 static int mytcp_mem_min = 4096;
 static int mytcp_mem_max = 1 << 30;
 
+static unsigned long mytcp_pages_min = 1;
+static unsigned long mytcp_pages_max = LONG_MAX >> PAGE_SHIFT;
+
 /*
- * net.mytcp.rmem and wmem: "min default max" in bytes, like tcp_rmem;
- * a triple out of order is refused (EINVAL) and changes nothing.
+ * Triples, in order or refused (EINVAL) with nothing changed:
+ * net.mytcp.rmem and wmem, "min default max" in bytes (ints) as
+ * tcp_rmem; net.mytcp.mem, "min pressure max" in pages (longs) as
+ * tcp_mem.
  */
-static int mytcp_proc_mem_triple(mytcp_ctl_table_t *table, int write,
-				 void *buffer, size_t *lenp, loff_t *ppos)
+static int mytcp_proc_triple(mytcp_ctl_table_t *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
 {
-	int *cur = table->data, v[3];
+	bool pages = table->data == mytcp_sysctl_mem;
+	int *cur_i = table->data;
+	long *cur_l = table->data;
+	union {
+		int i[3];
+		long l[3];
+	} v;
 	struct ctl_table tmp = {
-		.data = v,
-		.maxlen = sizeof(v),
+		.data = &v,
+		.maxlen = table->maxlen,
 		.mode = table->mode,
-		.extra1 = &mytcp_mem_min,
-		.extra2 = &mytcp_mem_max,
+		.extra1 = pages ? (void *)&mytcp_pages_min : &mytcp_mem_min,
+		.extra2 = pages ? (void *)&mytcp_pages_max : &mytcp_mem_max,
 	};
+	long w[3];
 	int err, i;
 
-	for (i = 0; i < 3; i++)
-		v[i] = READ_ONCE(cur[i]);
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	for (i = 0; i < 3; i++) {
+		if (pages)
+			v.l[i] = READ_ONCE(cur_l[i]);
+		else
+			v.i[i] = READ_ONCE(cur_i[i]);
+	}
+	err = pages ? proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos) :
+		      proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
-	if (v[0] > v[1] || v[1] > v[2])
-		return -EINVAL;
 	for (i = 0; i < 3; i++)
-		WRITE_ONCE(cur[i], v[i]);
+		w[i] = pages ? v.l[i] : v.i[i];
+	if (w[0] > w[1] || w[1] > w[2])
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		if (pages)
+			WRITE_ONCE(cur_l[i], v.l[i]);
+		else
+			WRITE_ONCE(cur_i[i], v.i[i]);
+	}
 	return 0;
 }
+
+/*
+ * One limit for all namespaces, as tcp_mem: shown in the initial
+ * namespace only, where Linux shows tcp_mem.
+ */
+static const struct ctl_table mytcp_global_sysctl_template[] = {
+	{
+		.procname	= "mem",
+		.data		= mytcp_sysctl_mem,
+		.maxlen		= sizeof(mytcp_sysctl_mem),
+		.mode		= 0644,
+		.proc_handler	= mytcp_proc_triple,
+	},
+	{ }	/* sentinel, needed by 6.1 */
+};
+
+static struct ctl_table_header *mytcp_global_sysctl_hdr;
 
 /* net.mytcp.congestion_control: an algorithm's name, else EINVAL. */
 static int mytcp_proc_cc(mytcp_ctl_table_t *table, int write, void *buffer,
@@ -164,14 +204,14 @@ static const struct ctl_table mytcp_sysctl_template[] = {
 		.data		= MYTCP_SYSCTL_DATA(sysctl_rmem),
 		.maxlen		= sizeof(int) * 3,
 		.mode		= 0644,
-		.proc_handler	= mytcp_proc_mem_triple,
+		.proc_handler	= mytcp_proc_triple,
 	},
 	{
 		.procname	= "wmem",
 		.data		= MYTCP_SYSCTL_DATA(sysctl_wmem),
 		.maxlen		= sizeof(int) * 3,
 		.mode		= 0644,
-		.proc_handler	= mytcp_proc_mem_triple,
+		.proc_handler	= mytcp_proc_triple,
 	},
 	{
 		.procname	= "congestion_control",
@@ -344,6 +384,9 @@ static const char * const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_ACKSKIPPEDPAWS]	= "TCPACKSkippedPAWS",
 	[MYTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
 	[MYTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
+	[MYTCP_MIB_MEMORYPRESSURES]	= "TCPMemoryPressures",
+	[MYTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[MYTCP_MIB_SACKRENEGING]	= "TCPSACKReneging",
 };
 
 /* /proc/net/mytcp_snmp: the two-line layout of /proc/net/snmp, for nstat. */
@@ -368,17 +411,19 @@ static int mytcp_snmp_show(struct seq_file *seq, void *v)
 }
 
 /*
- * /proc/net/mytcp_sockstat: the "TCP:" line of /proc/net/sockstat, per
- * namespace: sockets in use, orphans, TIME-WAIT entries.
+ * /proc/net/mytcp_sockstat: Linux's sockstat line for TCP. inuse,
+ * orphan and tw count this namespace's sockets, orphans and TIME-WAIT
+ * entries; mem is the pages charged by all (net.mytcp.mem).
  */
 static int mytcp_sockstat_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
 	struct mytcp_net *mn = mytcp_pernet(net);
 
-	seq_printf(seq, "MYTCP: inuse %d orphan %d tw %d\n",
+	seq_printf(seq, "MYTCP: inuse %d orphan %d tw %d mem %ld\n",
 		   sock_prot_inuse_get(net, &mytcp_prot),
-		   atomic_read(&mn->orphan_count), atomic_read(&mn->tw_count));
+		   atomic_read(&mn->orphan_count), atomic_read(&mn->tw_count),
+		   mytcp_mem_pages());
 	return 0;
 }
 
@@ -529,10 +574,36 @@ static struct pernet_operations mytcp_net_ops = {
 
 int mytcp_ctrl_init(void)
 {
-	return register_pernet_subsys(&mytcp_net_ops);
+	struct ctl_table *table;
+	int err;
+
+	err = register_pernet_subsys(&mytcp_net_ops);
+	if (err)
+		return err;
+	err = -ENOMEM;
+	table = kmemdup(mytcp_global_sysctl_template,
+			sizeof(mytcp_global_sysctl_template), GFP_KERNEL);
+	if (!table)
+		goto err_pernet;
+	mytcp_global_sysctl_hdr =
+		mytcp_register_net_sysctl_sz(&init_net, "net/mytcp", table,
+					     ARRAY_SIZE(mytcp_global_sysctl_template) - 1);
+	if (!mytcp_global_sysctl_hdr)
+		goto err_table;
+	return 0;
+
+err_table:
+	kfree(table);
+err_pernet:
+	unregister_pernet_subsys(&mytcp_net_ops);
+	return err;
 }
 
 void mytcp_ctrl_exit(void)
 {
+	const struct ctl_table *table = mytcp_global_sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(mytcp_global_sysctl_hdr);
+	kfree(table);
 	unregister_pernet_subsys(&mytcp_net_ops);
 }

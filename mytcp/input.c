@@ -184,7 +184,9 @@ static void mytcp_sndbuf_expand(struct sock *sk)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	u32 per_seg, want;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	/* Not while memory is short (net.mytcp.mem), as Linux. */
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    mytcp_under_memory_pressure())
 		return;
 	per_seg = SKB_TRUESIZE(SKB_DATA_ALIGN(MYTCP_MAX_HEADER +
 					      min_t(u32, msk->mss_cache, 16384)));
@@ -347,16 +349,41 @@ static void mytcp_rcv_ratio_update(struct sock *sk, const struct sk_buff *skb)
 }
 
 /*
+ * Memory is short (net.mytcp.mem): drop out-of-order data, the highest
+ * sequence numbers first, until @size bytes can be charged - in-order
+ * data is worth more, as in Linux's tcp_prune_ofo_queue(). SACKed data
+ * may be dropped (RFC 2018 8): the sender resends it after its RTO.
+ */
+static bool mytcp_ooo_prune(struct sock *sk, int size)
+{
+	struct sk_buff_head *q = &mytcp_sk(sk)->ooo_queue;
+	struct sk_buff *skb;
+	bool pruned = false, ok = false;
+
+	while (!ok && (skb = skb_peek_tail(q))) {
+		__skb_unlink(skb, q);
+		kfree_skb(skb);
+		pruned = true;
+		ok = mytcp_mem_schedule(sk, size, SK_MEM_RECV);
+	}
+	if (pruned)
+		MYTCP_INC_STATS(sock_net(sk), OFOPRUNED);
+	return ok;
+}
+
+/*
  * Charge an arriving segment to the receive buffer, or refuse it. Data we
  * offered a window for is taken even if its truesize overshoots the
  * buffer, up to twice its size; beyond that, or outside the offered
  * window, the buffer limit holds. @force (in-order data into an empty
  * receive queue) takes it anyway, as Linux does: else a buffer shrunk
  * below one segment's truesize (SO_RCVBUF) would refuse every
- * retransmission and the connection would stall.
+ * retransmission and the connection would stall; the same holds for the
+ * protocol's pages (net.mytcp.mem), so every connection moves on.
+ * In-order data may push out-of-order data out when pages are short.
  */
 static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end,
-			      bool force)
+			      bool in_order, bool force)
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	int limit = READ_ONCE(sk->sk_rcvbuf);
@@ -366,9 +393,14 @@ static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end,
 	/* The caller counts the drop: TCPRcvQDrop or TCPOFODrop. */
 	if (!force && atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit)
 		return false;
+	if (force)
+		mytcp_mem_force(sk, skb->truesize);
+	else if (!mytcp_mem_schedule(sk, skb->truesize, SK_MEM_RECV) &&
+		 !(in_order && mytcp_ooo_prune(sk, skb->truesize)))
+		return false;
 	mytcp_rcv_ratio_update(sk, skb);
 	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
+	mytcp_set_owner_r(skb, sk);
 	return true;
 }
 
@@ -398,7 +430,7 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		if (where == MYTCP_OOO_BEFORE)
 			break;
 	}
-	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false)) {
+	if (!mytcp_rmem_charge(sk, skb, cb->end_seq, false, false)) {
 		MYTCP_INC_STATS(sock_net(sk), OFODROP);
 		return false;
 	}
@@ -468,7 +500,7 @@ static bool mytcp_queue_data(struct sock *sk, struct sk_buff *skb,
 	case MYTCP_REASM_NEW:
 		break;
 	}
-	if (!mytcp_rmem_charge(sk, skb, end,
+	if (!mytcp_rmem_charge(sk, skb, end, true,
 			       skb_queue_empty(&sk->sk_receive_queue))) {
 		*fin = false;
 		MYTCP_INC_STATS(sock_net(sk), RCVQDROP);

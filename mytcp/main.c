@@ -2,7 +2,8 @@
 /*
  * mytcp: module init/exit and registration with the IPv4 stack.
  *
- * Registration order is: the mini-socket caches, struct proto (slab),
+ * Registration order is: the mini-socket caches, the memory accounting
+ * (net.mytcp.mem defaults), struct proto (slab),
  * per-netns state, the IP protocol handler (receive path) and last the
  * socket switch entry, so that no socket can be created before
  * everything it needs exists.
@@ -58,9 +59,13 @@ static int __init mytcp_init(void)
 	if (err)
 		goto err_hash;
 
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_mem_init();
 	if (err)
 		goto err_mini;
+
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto err_mem;
 	mytcp_orphan_creator_init();
 
 	err = mytcp_ctrl_init();
@@ -84,6 +89,8 @@ err_ctrl:
 	mytcp_ctrl_exit();
 err_proto:
 	proto_unregister(&mytcp_prot);
+err_mem:
+	mytcp_mem_exit();
 err_mini:
 	mytcp_minisocks_exit();
 err_hash:
@@ -107,6 +114,7 @@ static void __exit mytcp_exit(void)
 	/* Sockets and entries freed after a grace period must be gone. */
 	rcu_barrier();
 	proto_unregister(&mytcp_prot);
+	mytcp_mem_exit();
 	mytcp_minisocks_exit();
 	mytcp_hash_exit();
 	pr_info("unregistered\n");

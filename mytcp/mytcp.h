@@ -9,6 +9,7 @@
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/percpu_counter.h>
 #include <linux/refcount.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
@@ -79,6 +80,9 @@ enum mytcp_mib_field {
 	MYTCP_MIB_ACKSKIPPEDPAWS,	/* PAWS dup ACKs rate-limited */
 	MYTCP_MIB_TWOVERFLOW,		/* closed at once: max_tw_buckets */
 	MYTCP_MIB_ABORTONMEMORY,	/* orphans reset: max_orphans */
+	MYTCP_MIB_MEMORYPRESSURES,	/* net.mytcp.mem pressure entered */
+	MYTCP_MIB_OFOPRUNED,		/* out-of-order queue pruned for memory */
+	MYTCP_MIB_SACKRENEGING,		/* the peer discarded SACKed data */
 	MYTCP_MIB_MAX
 };
 
@@ -456,6 +460,25 @@ void mytcp_ctrl_exit(void);
 #define MYTCP_INC_STATS(net, field)					\
 	this_cpu_inc(mytcp_pernet(net)->mib->mibs[MYTCP_MIB_##field])
 
+/* mem.c: protocol-wide memory accounting (net.mytcp.mem) */
+extern atomic_long_t mytcp_memory_allocated;
+DECLARE_PER_CPU(int, mytcp_memory_per_cpu_fw_alloc);
+extern struct percpu_counter mytcp_sockets_allocated;
+extern unsigned long mytcp_memory_pressure;
+extern long mytcp_sysctl_mem[3];
+int mytcp_mem_init(void);
+void mytcp_mem_exit(void);
+long mytcp_mem_pages(void);
+bool mytcp_under_memory_pressure(void);
+void mytcp_enter_memory_pressure(struct sock *sk);
+void mytcp_leave_memory_pressure(struct sock *sk);
+bool mytcp_mem_schedule(struct sock *sk, int size, int kind);
+void mytcp_mem_force(struct sock *sk, int size);
+void mytcp_mem_charge_forced(struct sock *sk, int size);
+void mytcp_mem_reclaim(struct sock *sk);
+void mytcp_mem_uncharge(struct sock *sk, int size);
+void mytcp_set_owner_r(struct sk_buff *skb, struct sock *sk);
+
 /* hash.c */
 int mytcp_hash_init(void);
 void mytcp_hash_exit(void);
@@ -675,7 +698,7 @@ static inline struct net *mytcp_mini_net(const struct mytcp_mini *m)
 static inline void mytcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
-	sk_mem_uncharge(sk, skb->truesize);
+	mytcp_mem_uncharge(sk, skb->truesize);
 	__kfree_skb(skb);
 }
 

@@ -458,6 +458,8 @@ static void mytcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
+	/* A SYN or FIN must go whatever net.mytcp.mem says. */
+	mytcp_mem_charge_forced(sk, skb->truesize);
 	if (!msk->send_head)
 		msk->send_head = skb;
 }
@@ -490,6 +492,8 @@ int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 		return -ENOMEM;
 	skb_reserve(buff, MYTCP_MAX_HEADER);
 	sk_wmem_queued_add(sk, buff->truesize);
+	/* Resending must not fail for memory: the data is queued already. */
+	mytcp_mem_charge_forced(sk, buff->truesize);
 	/*
 	 * Queued skbs are linear (stream.c): copy the tail out and trim, so
 	 * that a clone of a sent skb still in a device queue is not touched.

@@ -181,22 +181,33 @@ static void mytcp_enter_recovery(struct sock *sk)
 void mytcp_enter_loss(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	u8 keep = MYTCP_SKB_SACKED;
 
 	if (msk->ca_state != MYTCP_CA_LOSS)
 		mytcp_cc_on_rto(msk->cc_ops, &msk->cc, msk->packets_out);
 	else
 		msk->cc.cwnd = 1;
+	/*
+	 * The oldest segment out SACKed yet not acknowledged: the receiver
+	 * discarded SACKed data (RFC 2018 8, as a short net.mytcp.mem
+	 * does), so the scoreboard is void and all of it is resent.
+	 */
+	if (skb && skb != msk->send_head &&
+	    (MYTCP_SKB_CB(skb)->sacked & MYTCP_SKB_SACKED)) {
+		MYTCP_INC_STATS(sock_net(sk), SACKRENEGING);
+		keep = 0;
+	}
 	msk->retrans_out = 0;
 	msk->lost_out = 0;
-	if (!msk->sack_ok)
+	if (!msk->sack_ok || !keep)
 		msk->sacked_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 
 		if (skb == msk->send_head)
 			break;
-		cb->sacked &= MYTCP_SKB_SACKED;
+		cb->sacked &= keep;
 		mytcp_mark_lost(msk, skb);
 	}
 	msk->high_seq = msk->snd_nxt;

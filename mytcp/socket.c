@@ -119,6 +119,13 @@ static DECLARE_WAIT_QUEUE_HEAD(mytcp_sockets_wq);
 
 static void mytcp_sock_destruct(struct sock *sk)
 {
+	/*
+	 * Nothing is charged any more: give back the forward allocation
+	 * ourselves, so that the kernel's final reclaim (which would
+	 * uncharge a memory cgroup we never charged) finds none.
+	 */
+	mytcp_mem_reclaim(sk);
+	sk_sockets_allocated_dec(sk);
 	inet_sock_destruct(sk);
 	if (atomic_long_dec_and_test(&mytcp_sockets_alive))
 		wake_up(&mytcp_sockets_wq);
@@ -182,6 +189,8 @@ static int mytcp_init_sock(struct sock *sk)
 
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	msk->inuse_counted = true;
+	/* sk_clone_lock() counts listener children itself. */
+	sk_sockets_allocated_inc(sk);
 	mytcp_sock_count(sk);
 	return 0;
 }
@@ -815,6 +824,13 @@ struct proto mytcp_prot = {
 	.get_port	= mytcp_get_port,
 	.setsockopt	= mytcp_setsockopt,
 	.getsockopt	= mytcp_getsockopt,
+	.enter_memory_pressure	= mytcp_enter_memory_pressure,
+	.leave_memory_pressure	= mytcp_leave_memory_pressure,
+	.memory_allocated	= &mytcp_memory_allocated,
+	.per_cpu_fw_alloc	= &mytcp_memory_per_cpu_fw_alloc,
+	.sockets_allocated	= &mytcp_sockets_allocated,
+	.memory_pressure	= &mytcp_memory_pressure,
+	.sysctl_mem	= mytcp_sysctl_mem,
 	.obj_size	= sizeof(struct mytcp_sock),
 };
 

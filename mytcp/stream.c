@@ -3,7 +3,8 @@
  * mytcp: the byte stream seen by the user — sendmsg() queues data as
  * segments on the write queue, recvmsg() copies in-order data from the
  * receive queue. Memory is charged to the socket: sk_wmem_queued against
- * SO_SNDBUF, sk_rmem_alloc against SO_RCVBUF.
+ * SO_SNDBUF, sk_rmem_alloc against SO_RCVBUF, and both to the protocol's
+ * pages (mem.c, net.mytcp.mem).
  */
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
@@ -112,6 +113,12 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 					       sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
+			/* net.mytcp.mem: over the limit, wait as for sndbuf. */
+			if (!mytcp_mem_schedule(sk, skb->truesize,
+						SK_MEM_SEND)) {
+				__kfree_skb(skb);
+				goto wait_for_space;
+			}
 			skb_reserve(skb, MYTCP_MAX_HEADER);
 			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
 			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
@@ -120,6 +127,7 @@ int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			MYTCP_SKB_CB(skb)->retrans = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			sk_wmem_queued_add(sk, skb->truesize);
+			sk_mem_charge(sk, skb->truesize);
 			if (!msk->send_head)
 				msk->send_head = skb;
 		}
@@ -180,7 +188,9 @@ static void mytcp_rcvbuf_adjust(struct sock *sk)
 	u64 now = ktime_get_ns(), rtt_ns, want;
 	u32 copied;
 
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+	/* Not while memory is short (net.mytcp.mem), as Linux. */
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
+	    mytcp_under_memory_pressure())
 		return;
 	if (!msk->rcvq_ns) {
 		msk->rcvq_ns = now;

@@ -46,7 +46,8 @@ max_orphans $limit_def 0 2147483647"
 ns_create mytcp-sysctl
 
 # Every knob there is must be in the table above or checked below.
-others="rmem wmem congestion_control available_congestion_control"
+# mem (global, initial namespace only): memlimit.sh
+others="rmem wmem congestion_control available_congestion_control mem"
 for f in "$dir"/*; do
 	name=$(basename "$f")
 	grep -q "^$name " <<<"$table" || [[ " $others " == *" $name "* ]] ||
