@@ -405,9 +405,39 @@ static bool mytcp_rmem_charge(struct sock *sk, struct sk_buff *skb, u32 end,
 }
 
 /*
+ * Free the held segments that @skb, just queued, covers: they add nothing
+ * now but truesize (Linux drops them too, counting TCPOFOMerge).
+ */
+static void mytcp_ooo_drop_covered(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff_head *q = &mytcp_sk(sk)->ooo_queue;
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct sk_buff *pos, *tmp;
+
+	skb_queue_walk_safe(q, pos, tmp) {
+		const struct mytcp_skb_cb *pcb = MYTCP_SKB_CB(pos);
+
+		if (mytcp_seq_after(pcb->seq, cb->end_seq))
+			break;
+		if (pos == skb || mytcp_seq_before(pcb->seq, cb->seq))
+			continue;
+		/* Held one a duplicate of the new one: roles swapped. */
+		if (mytcp_ooo_place(pcb->seq, pcb->end_seq,
+				    pcb->flags & MYTCP_FLAG_FIN, cb->seq,
+				    cb->end_seq, cb->flags & MYTCP_FLAG_FIN) ==
+		    MYTCP_OOO_DUP) {
+			__skb_unlink(pos, q);
+			kfree_skb(pos);
+			MYTCP_INC_STATS(sock_net(sk), OFOMERGE);
+		}
+	}
+}
+
+/*
  * Hold a segment that arrived ahead of RCV.NXT (RFC 9293 3.10.7.4,
  * seventh check allows it) in the out-of-order queue, sorted by sequence
- * number. A segment that adds nothing to what is held is dropped.
+ * number. A segment that adds nothing to what is held is dropped; held
+ * ones that it covers are.
  */
 static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 {
@@ -436,6 +466,7 @@ static bool mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 	}
 	__skb_queue_before(q, pos, skb);
 	MYTCP_INC_STATS(sock_net(sk), OFOQUEUE);
+	mytcp_ooo_drop_covered(sk, skb);
 	return true;
 }
 
@@ -931,16 +962,19 @@ int mytcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		case MYTCP_FIN_WAIT1:
 		case MYTCP_FIN_WAIT2:
 			/*
-			 * New data for a socket whose user closed it: nobody
-			 * will read it, so reset (RFC 2525 2.17, as Linux).
+			 * New data after our FIN for a socket shut down for
+			 * reading (closed, or shutdown(SHUT_RDWR)): nobody
+			 * will read it, so reset (RFC 1122 4.2.2.13, RFC 2525
+			 * 2.17). As Linux: in FIN-WAIT-1/2 only, orphan or not.
 			 */
-			if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
-			    sock_flag(sk, SOCK_DEAD) && h.payload_len &&
+			if (sk->sk_state != MYTCP_ESTABLISHED &&
+			    (sk->sk_shutdown & RCV_SHUTDOWN) && h.payload_len &&
 			    mytcp_seq_after(h.seq + h.payload_len,
 					    msk->rcv_nxt)) {
 				MYTCP_INC_STATS(sock_net(sk), ABORTONDATA);
 				mytcp_send_rst_sk(sk);
-				mytcp_reset(sk, 0);
+				mytcp_reset(sk, sock_flag(sk, SOCK_DEAD) ? 0 :
+					    ECONNRESET);
 				goto discard;
 			}
 			had_ooo = !skb_queue_empty(&msk->ooo_queue);
@@ -1115,6 +1149,15 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 	}
 
 	bh_lock_sock(sk);
+	/*
+	 * As Linux counts it, before any other check: an error that finds
+	 * the user in a system call on the socket cannot act at once (in
+	 * SYN-SENT/SYN-RECEIVED it is kept as a soft error). Frag-needed is
+	 * deferred to release_sock(), not lost.
+	 */
+	if (sock_owned_by_user(sk) &&
+	    !(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED))
+		MYTCP_INC_STATS(net, LOCKDROPPEDICMPS);
 	msk = mytcp_sk(sk);
 	seq = ntohl(th->seq);
 	/* RFC 5927 4.1: the quoted sequence number must be in flight. */
@@ -1165,10 +1208,6 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 		msk->hist_why.seq = seq;
 		mytcp_done(sk);
 	} else {
-		/* Linux counts these too: a hard error taken as a soft one. */
-		if (sock_owned_by_user(sk) && (sk->sk_state == MYTCP_SYN_SENT ||
-					       sk->sk_state == MYTCP_SYN_RECV))
-			MYTCP_INC_STATS(net, LOCKDROPPEDICMPS);
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}
 	goto out;

@@ -50,8 +50,10 @@ def counter(name):
     return int(values[names.index(name)])
 
 
-def pair(proto):
+def pair(proto, rcvbuf=0):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+    if rcvbuf:      # the accepted socket inherits it, window included
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     ls.bind(("127.0.0.1", 0))
     ls.listen(1)
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
@@ -190,12 +192,12 @@ def last_segments(cap, proto, cport):
             last_segments.srv_win = struct.unpack("!H", tcp[14:16])[0]
 
 
-def watched_pair(proto):
+def watched_pair(proto, rcvbuf=0):
     """A connection (closed by RST) after 3 round trips, and a capture on
     lo: (cap, c, s, (client's SND.NXT, its last TSval), server's SND.NXT)."""
     cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
     cap.bind(("lo", 0))
-    c, s = pair(proto)
+    c, s = pair(proto, rcvbuf)
     for sk in (c, s):
         sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                       struct.pack("ii", 1, 0))
@@ -278,24 +280,31 @@ def edgeack(proto):
     print("ok " + ("taken" if not left else "refused (%d unacked)" % left))
 
 
-def acks_from(cap, proto, sport, ack):
-    """SEQ of each pure ACK (no text, no SYN, FIN or RST) from SPORT
-    acknowledging ACK, captured on lo."""
-    out = []
+def captured(cap, proto):
+    """The TCP header and text of each segment of PROTO the (non-blocking)
+    capture on lo holds, until it holds no more."""
     while True:
         try:
             frame = cap.recv(65535)
         except BlockingIOError:
-            return out
+            return
         ip = frame[14:]
         if len(ip) < 40 or ip[9] != proto:
             continue
         ihl = (ip[0] & 15) * 4
-        tcp = ip[ihl:struct.unpack("!H", ip[2:4])[0]]
+        yield ip[ihl:struct.unpack("!H", ip[2:4])[0]]
+
+
+def acks_from(cap, proto, sport, ack):
+    """SEQ of each pure ACK (no text, no SYN, FIN or RST) from SPORT
+    acknowledging ACK, captured on lo."""
+    out = []
+    for tcp in captured(cap, proto):
         port, seq, acked = struct.unpack("!HII", tcp[0:2] + tcp[4:12])
         if port == sport and acked == ack and \
                 len(tcp) == (tcp[12] >> 4) * 4 and tcp[13] & 0x17 == 0x10:
             out.append(seq)
+    return out
 
 
 def finseq(proto):
