@@ -11,6 +11,8 @@
 #   make demo            the main job: boot 6.12 in QEMU and show mytcp
 #   make goodput         mytcp's goodput next to TCP's over netem, in QEMU
 #   make bench           benchmark table of mytcp next to TCP, in QEMU
+#   make segfuzz-long    selftests/segfuzz.sh for millions of segments
+#                        (SEGFUZZ_COUNT, SEGFUZZ_SECONDS), in QEMU
 #                        (BENCH_QUICK=1: one short run each)
 #   make check           every test: builds, style, unit, both kernels in QEMU
 #   make check-debug     the selftests on a KASAN/lockdep/kmemleak/KFENCE
@@ -31,7 +33,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 
 PWD := $(shell pwd)
 
-.PHONY: all modules install modclean clean unit fuzz demo goodput bench check check-debug \
+.PHONY: all modules install modclean clean unit fuzz demo goodput bench segfuzz-long check check-debug \
 	checkpatch \
 	sparse kselftest-deps deps mytcpize
 
@@ -69,6 +71,9 @@ goodput:
 
 bench:
 	scripts/bench
+
+segfuzz-long:
+	scripts/segfuzz-long
 
 check:
 	scripts/check

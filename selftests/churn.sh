@@ -31,17 +31,7 @@ ns_create "$ns" || { fail "netns"; exit "$ret"; }
 ip netns exec "$ns" sysctl -qw net.mytcp.tw_timeout_ms=500 \
 	net.mytcp.fin_timeout_ms=500 || fail "sysctls"
 
-# slab_objs CACHE: objects allocated in a cache (0 once it is gone).
-# Free objects in per-CPU partial slabs count as allocated: shrink first.
-# SLUB may have merged the cache with another of the same size; the
-# other's objects then count too (the slack).
-slab_objs() {
-	local d=/sys/kernel/slab/$1 v=0
-	[ -w "$d/shrink" ] && echo 1 >"$d/shrink"
-	[ -r "$d/objects" ] && read -r v _ <"$d/objects"
-	echo "${v:-0}"
-}
-
+# slab_objs (lib.sh) counts a merged cache's other objects too: the slack.
 mytcp_timers() {
 	grep -c ', mytcp_' /proc/timer_list
 }

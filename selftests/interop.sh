@@ -65,6 +65,7 @@ cap_pid=
 anchor_m=
 anchor_l=
 summary=()
+challenged=()
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
@@ -140,6 +141,7 @@ MytcpTCPKeepAliveProbes MytcpPAWSEstabRejected"
 # nstat reads) and of mytcp in m, read through the anchor processes
 # living in those namespaces, into the associative array NAME.
 snap() {
+	[ "$1" = before ] && snap_port=$port
 	unset "$1"
 	declare -gA "$1=()"
 	counters_load "$1" "/proc/$anchor_l/net/snmp" \
@@ -165,14 +167,95 @@ judge() {
 	fi
 	for name in $errs "${!want[@]}"; do
 		d=$((${after[$name]:-0} - ${before[$name]:-0}))
-		[ "$d" -eq "${want[$name]:-0}" ] ||
-			fail "$step: $name grew by $d, expected ${want[$name]:-0}"
+		[ "$d" -eq "${want[$name]:-0}" ] && continue
+		fail "$step: $name grew by $d, expected ${want[$name]:-0}"
+		# Which segment drew it: see challenge_suspects.
+		[ "$name" = TcpExtTCPChallengeACK ] && [ -n "$cap_pid" ] &&
+			challenged+=("$step|$((snap_port < last_port ? snap_port + 1 : last_port))|$last_port")
 	done
 	for name in $info; do
 		d=$((${after[$name]:-0} - ${before[$name]:-0}))
 		[ "$d" -eq 0 ] || rep="$rep ${name#TcpExt}=$d"
 	done
 	[ -z "$rep" ] || log "  counters:$rep"
+}
+
+# challenge_suspects LO HI: the mytcp segments in the capture, on
+# connections with a port in [LO, HI], that Linux answers with a challenge
+# ACK (RFC 5961; tcp_validate_incoming(), tcp_ack()): an RST, a SYN after
+# the handshake, an ACK of data Linux never sent, an ACK below one mytcp
+# had already delivered (reordering; Linux challenges it when it is older
+# than SND.UNA - MAX.SND.WND) - with the frame number, the ACK and
+# TSval, and whether either end's FIN had passed. The capture is taken in
+# l, in the order Linux received the segments.
+challenge_suspects() {
+	"${TSHARK[@]}" -r "$tmp/cap.pcapng" -o tcp.relative_sequence_numbers:FALSE \
+		-T fields -E separator='|' -e frame.number -e ip.src \
+		-e tcp.srcport -e tcp.dstport -e tcp.flags.syn -e tcp.flags.fin \
+		-e tcp.flags.ack -e tcp.flags.reset -e tcp.seq -e tcp.ack \
+		-e tcp.len -e tcp.options.timestamp.tsval 2>/dev/null |
+	awk -F'|' -v m="$ADDR_M" -v lo="$1" -v hi="$2" '
+	function on(x) { return x == "1" || x == "True" }
+	# b - a in sequence space, as a signed 32-bit number
+	function diff(a, b,  d) {
+		d = (b - a) % 4294967296
+		if (d < 0) d += 4294967296
+		return d >= 2147483648 ? d - 4294967296 : d
+	}
+	function say(what) {
+		printf "#   frame %s, mytcp port %s: %s (ACK %s, TSval %s%s)\n",
+			$1, k, what, $10, $12, (k in fin) ? ", after a FIN" : ""
+		n++
+	}
+	$3 == "" { next }
+	{
+		if ($2 == m) { mp = $3; lp = $4 } else { mp = $4; lp = $3 }
+		if ((mp < lo || mp > hi) && (lp < lo || lp > hi)) next
+		k = mp
+		if ($2 != m) {
+			if (on($5)) {
+				delete top[k]; delete fin[k]; delete est[k]
+				lnxt[k] = $9 + 1
+				next
+			}
+			est[k] = 1
+			e = $9 + $11 + on($6)
+			if (!(k in lnxt) || diff(lnxt[k], e) > 0) lnxt[k] = e
+			if (on($6)) fin[k] = 1
+			next
+		}
+		if (on($5)) {
+			if ((k in est) && !(k in fin)) say("SYN after the handshake")
+			if (k in fin) {
+				delete top[k]; delete fin[k]; delete est[k]; delete lnxt[k]
+			}
+			next
+		}
+		est[k] = 1
+		if (on($8)) say("RST, SEQ " $9)
+		if (on($7)) {
+			if ((k in lnxt) && diff(lnxt[k], $10) > 0)
+				say("ACK of " diff(lnxt[k], $10) " bytes Linux never sent")
+			if ((k in top) && diff(top[k], $10) < 0)
+				say("ACK " (-diff(top[k], $10)) " bytes below one already delivered")
+			else
+				top[k] = $10
+		}
+		if (on($6)) fin[k] = 1
+	}
+	END { if (!n) print "#   none found" }'
+}
+
+# After the pass (the capture complete): what drew each step's challenge
+# ACKs. The step has failed already; this says why.
+explain_challenges() {
+	local entry step lo hi
+	for entry in "${challenged[@]}"; do
+		IFS='|' read -r step lo hi <<<"$entry"
+		log "$step: mytcp segments that draw challenge ACKs (ports $lo-$hi):"
+		challenge_suspects "$lo" "$hi"
+	done
+	challenged=()
 }
 
 # nstat_pass FILE: Linux's own view, "nstat -az" in l, for the pass report.
@@ -910,6 +993,7 @@ for pass in $PASSES; do
 	nstat_report "$tmp/nstat.$pass.before" "$tmp/nstat.$pass.after"
 	t1=$EPOCHREALTIME
 	check_capture "$pass"
+	explain_challenges
 	log "pass $pass: steps $(elapsed "$t0") s, capture check $(elapsed "$t1") s"
 	[ "$pass" = on ] && want reference && step_reference "${INTEROP_BULK:-4M}"
 	log "transfer times (receiving end):"

@@ -79,6 +79,7 @@
 #include <unistd.h>
 
 #include "kselftest.h"	/* __printf */
+#include "opt_table.h"
 
 #define BUF_SIZE	(64 * 1024)
 
@@ -605,10 +606,28 @@ int main(int argc, char **argv)
 	struct peer p = {
 		.proto = 6, .limit = 60, .fd = -1,
 	};
+	const struct opt_row rows[] = {
+		{ 'P', OPT_INT, &p.proto },
+		{ 's', OPT_U64, &p.to_send },
+		{ 'r', OPT_U64, &p.to_recv },
+		{ 'S', OPT_U64, &p.send_seed },
+		{ 'R', OPT_U64, &p.recv_seed },
+		{ 'a', OPT_FLAG, &p.send_after_fin },
+		{ 'd', OPT_UINT, &p.read_delay_ms },
+		{ 'L', OPT_U64, &p.read_rate },
+		{ 'I', OPT_UINT, &p.idle_ms },
+		{ 'U', OPT_FLAG, &p.urgent },
+		{ 'b', OPT_USHORT, &p.bind_port },
+		{ 't', OPT_DOUBLE, &p.limit },
+		{ 'f', OPT_STR, &p.ready_file },
+		{ 0 }
+	};
 	bool have_addr = false;
 	int c, i;
 
 	while ((c = getopt(argc, argv, "c:l:P:s:r:S:R:ad:L:I:K:UO:b:e:t:f:N:")) != -1) {
+		if (opt_store(rows, c, optarg, parse_num))
+			continue;
 		switch (c) {
 		case 'c':
 		case 'l':
@@ -616,41 +635,11 @@ int main(int argc, char **argv)
 			parse_addr(optarg, &p.addr);
 			have_addr = true;
 			break;
-		case 'P':
-			p.proto = atoi(optarg);
-			break;
-		case 's':
-			p.to_send = parse_num(optarg);
-			break;
-		case 'r':
-			p.to_recv = parse_num(optarg);
-			break;
-		case 'S':
-			p.send_seed = parse_num(optarg);
-			break;
-		case 'R':
-			p.recv_seed = parse_num(optarg);
-			break;
-		case 'a':
-			p.send_after_fin = true;
-			break;
-		case 'd':
-			p.read_delay_ms = parse_num(optarg);
-			break;
-		case 'L':
-			p.read_rate = parse_num(optarg);
-			break;
-		case 'I':
-			p.idle_ms = parse_num(optarg);
-			break;
 		case 'K':
 			if (sscanf(optarg, "%d,%d,%d", &p.ka_idle, &p.ka_intvl,
 				   &p.ka_cnt) < 1)
 				die(2, "bad -K '%s' (want IDLE,INTVL,CNT)", optarg);
 			p.keepalive = true;
-			break;
-		case 'U':
-			p.urgent = true;
 			break;
 		case 'O':
 			if (!strcmp(optarg, "inline"))
@@ -660,9 +649,6 @@ int main(int argc, char **argv)
 			else
 				die(2, "bad -O '%s' (want inline or oob)", optarg);
 			break;
-		case 'b':
-			p.bind_port = parse_num(optarg);
-			break;
 		case 'e':
 			for (i = 0; i <= END_RESET; i++)
 				if (!strcmp(optarg, end_names[i]))
@@ -670,12 +656,6 @@ int main(int argc, char **argv)
 			if (i > END_RESET)
 				die(2, "bad end mode '%s'", optarg);
 			p.end = i;
-			break;
-		case 't':
-			p.limit = atof(optarg);
-			break;
-		case 'f':
-			p.ready_file = optarg;
 			break;
 		case 'N':
 			join_netns(optarg);

@@ -301,3 +301,14 @@ snmp_counter() {
 		echo "${c[Mytcp$3]:-}"
 	fi
 }
+
+# slab_objs CACHE: objects allocated in a cache (0 once it is gone).
+# Free objects in per-CPU partial slabs count as allocated: shrink first.
+# SLUB may have merged the cache with another of the same size; the
+# other's objects then count too.
+slab_objs() {
+	local d=/sys/kernel/slab/$1 v=0
+	[ -w "$d/shrink" ] && echo 1 >"$d/shrink"
+	[ -r "$d/objects" ] && read -r v _ <"$d/objects"
+	echo "${v:-0}"
+}

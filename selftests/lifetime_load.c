@@ -57,6 +57,7 @@
 #include <linux/mytcp.h>
 
 #include "kselftest.h"	/* __printf */
+#include "opt_table.h"
 
 #define CHUNK	65536
 
@@ -594,50 +595,28 @@ int main(int argc, char **argv)
 	struct rlimit rl = { 65536, 65536 };
 	const char *addr = "127.0.0.1";
 	int port = 7300, c;
+	const struct opt_row rows[] = {
+		{ 'n', OPT_LONG, &opt.n },
+		{ 'b', OPT_LONG, &opt.batch },
+		{ 'c', OPT_STR, &opt.closes },
+		{ 't', OPT_LONG, &opt.seconds },
+		{ 'B', OPT_LONG, &opt.bytes },
+		{ 's', OPT_LONG, &opt.buf },
+		{ 'a', OPT_STR, &addr },
+		{ 'p', OPT_INT, &port },
+		{ 'P', OPT_INT, &opt.proto },
+		{ 'N', OPT_STR, &opt.netns },
+		{ 'w', OPT_INT, &opt.watchdog },
+		{ 0 }
+	};
 
 	if (argc < 2)
 		goto usage;
 	opt.mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:b:c:t:B:s:a:p:P:N:w:")) != -1) {
-		switch (c) {
-		case 'n':
-			opt.n = atol(optarg);
-			break;
-		case 'b':
-			opt.batch = atol(optarg);
-			break;
-		case 'c':
-			opt.closes = optarg;
-			break;
-		case 't':
-			opt.seconds = atol(optarg);
-			break;
-		case 'B':
-			opt.bytes = atol(optarg);
-			break;
-		case 's':
-			opt.buf = atol(optarg);
-			break;
-		case 'a':
-			addr = optarg;
-			break;
-		case 'p':
-			port = atoi(optarg);
-			break;
-		case 'P':
-			opt.proto = atoi(optarg);
-			break;
-		case 'N':
-			opt.netns = optarg;
-			break;
-		case 'w':
-			opt.watchdog = atoi(optarg);
-			break;
-		default:
+	while ((c = getopt(argc, argv, "n:b:c:t:B:s:a:p:P:N:w:")) != -1)
+		if (!opt_store(rows, c, optarg, NULL))
 			goto usage;
-		}
-	}
 	opt.srv.sin_family = AF_INET;
 	opt.srv.sin_port = htons(port);
 	if (inet_pton(AF_INET, addr, &opt.srv.sin_addr) != 1 || opt.n < 1 ||

@@ -26,9 +26,14 @@ counter() {
 		NR == 2 { print $col[n] }' /proc/net/mytcp_snmp
 }
 
+# The transfer reads through wire_driver.py's recv_sha256().
+SELFTESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+export SELFTESTS_DIR
 for proto in 6 253; do
 	out=$(ip netns exec mytcp-lossy timeout 120 python3 - "$proto" <<'PY'
 import hashlib, os, socket, sys, threading
+sys.path.insert(0, os.environ["SELFTESTS_DIR"])
+from wire_driver import recv_sha256
 proto, total = int(sys.argv[1]), 2 << 20
 ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
 ls.bind(("127.0.0.1", 0))
@@ -44,13 +49,7 @@ def send(sock):
     sock.sendall(data[sock])
     sock.shutdown(socket.SHUT_WR)
 def recv(sock, peer):
-    h, n = hashlib.sha256(), 0
-    while True:
-        b = sock.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
+    n, h = recv_sha256(sock)
     ok[sock] = n == total and h.digest() == hashlib.sha256(data[peer]).digest()
 ts = [threading.Thread(target=send, args=(c,)),
       threading.Thread(target=send, args=(s,)),

@@ -50,9 +50,14 @@ neigh_pin_dev() {
 	ip -n "$4" neigh replace "$2" lladdr "$m1" dev "$6" nud permanent
 }
 
-# TCP_INFO's tcpi_snd_mss, and the 4 MiB exchange of one end.
+# TCP_INFO's tcpi_snd_mss, and the 4 MiB exchange of one end (reading
+# through wire_driver.py's recv_sha256()).
+SELFTESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+export SELFTESTS_DIR
 PY='
 import hashlib, os, socket, struct, sys, threading
+sys.path.insert(0, os.environ["SELFTESTS_DIR"])
+from wire_driver import recv_sha256
 def mss(s):
     return struct.unpack_from("I", s.getsockopt(6, 11, 104), 16)[0]
 def run(s):
@@ -64,13 +69,7 @@ def run(s):
         s.shutdown(socket.SHUT_WR)
     t = threading.Thread(target=send)
     t.start()
-    h, n = hashlib.sha256(), 0
-    while True:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
+    n, h = recv_sha256(s)
     t.join()
     sys.stdout.write("%d %s %s\n" % (n, h.hexdigest(),
                      hashlib.sha256(data).hexdigest()))

@@ -56,17 +56,12 @@
 #include <linux/if_packet.h>
 #include <linux/types.h>
 
+#include "mytcp_helpers.h"	/* F_* segment flags */
+
 #define PROTO_MYTCP	253
 #define MAX_FLOWS	64
 #define BLIND_MARGIN	(128u << 10)
 #define FUZZ_TTL	13	/* our segments; legitimate ones carry 64 */
-
-#define F_FIN	0x01
-#define F_SYN	0x02
-#define F_RST	0x04
-#define F_PSH	0x08
-#define F_ACK	0x10
-#define F_URG	0x20
 
 static __u64 rng_state;
 
@@ -303,18 +298,6 @@ static __u16 csum_fold(__u32 s)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (__u16)~s;
-}
-
-static __u32 csum_add(__u32 s, const void *p, int len)
-{
-	const __u8 *b = p;
-	int i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (b[i] << 8) | b[i + 1];
-	if (len & 1)
-		s += b[len - 1] << 8;
-	return s;
 }
 
 /* The TCP checksum: its pseudo-header says protocol 6 (a TCP segment). */

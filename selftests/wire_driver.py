@@ -73,18 +73,25 @@ def round_trips(c, s, n):
         assert c.recv(1) == b"a"
 
 
+def recv_sha256(sock):
+    """Read sock to EOF: (bytes read, their SHA-256). Also used by pmtu.sh
+    and lossy_transfer.sh, which import this file."""
+    h, n = hashlib.sha256(), 0
+    while True:
+        b = sock.recv(1 << 16)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    return n, h
+
+
 def xfer(proto, total):
     c, s = pair(proto)
     data = os.urandom(total)
     t = threading.Thread(target=lambda: (c.sendall(data), c.shutdown(socket.SHUT_WR)))
     t.start()
-    h, n = hashlib.sha256(), 0
-    while True:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
+    n, h = recv_sha256(s)
     t.join(30)
     if n != total or h.digest() != hashlib.sha256(data).digest():
         sys.exit("corrupt or incomplete: %d of %d bytes" % (n, total))

@@ -9,111 +9,106 @@
 /* Near the wrap: 0xfffffff0 + 0x20 = 0x10. */
 #define W 0xfffffff0u
 
-static enum mytcp_reasm_verdict classify(u32 rcv_nxt, u32 seq, u32 end,
-					 bool fin, bool *fin_next)
+/* mytcp_reasm_classify(rcv_nxt, seq, end, fin) gives want and fin_next. */
+struct classify_row {
+	u32 rcv_nxt, seq, end;
+	bool fin;
+	enum mytcp_reasm_verdict want;
+	bool fin_next;
+};
+
+static void check_classify(const struct classify_row *r)
 {
-	*fin_next = true;	/* must be written on every path */
-	return mytcp_reasm_classify(rcv_nxt, seq, end, fin, fin_next);
+	bool f = !r->fin_next;	/* must be written on every path */
+
+	EXPECT_EQ(mytcp_reasm_classify(r->rcv_nxt, r->seq, r->end, r->fin, &f),
+		  r->want);
+	EXPECT_EQ(f, r->fin_next);
 }
 
-TEST(reasm_classify_ahead_new_old)
-{
-	bool f;
-
-	EXPECT_EQ(classify(1000, 1001, 1100, false, &f), MYTCP_REASM_AHEAD);
-	EXPECT_FALSE(f);
+static const struct classify_row ahead_new_old[] = {
+	{ 1000, 1001, 1100, false, MYTCP_REASM_AHEAD, false },
 	/* A FIN ahead of RCV.NXT is not in order yet. */
-	EXPECT_EQ(classify(1000, 1001, 1100, true, &f), MYTCP_REASM_AHEAD);
-	EXPECT_FALSE(f);
-	EXPECT_EQ(classify(1000, 1000, 1100, false, &f), MYTCP_REASM_NEW);
-	EXPECT_FALSE(f);
-	EXPECT_EQ(classify(1000, 1000, 1100, true, &f), MYTCP_REASM_NEW);
-	EXPECT_TRUE(f);
+	{ 1000, 1001, 1100, true, MYTCP_REASM_AHEAD, false },
+	{ 1000, 1000, 1100, false, MYTCP_REASM_NEW, false },
+	{ 1000, 1000, 1100, true, MYTCP_REASM_NEW, true },
 	/* Overlapping RCV.NXT: new, untrimmed. */
-	EXPECT_EQ(classify(1000, 900, 1001, false, &f), MYTCP_REASM_NEW);
-	EXPECT_FALSE(f);
-	EXPECT_EQ(classify(1000, 900, 1000, false, &f), MYTCP_REASM_OLD);
-	EXPECT_FALSE(f);
-	EXPECT_EQ(classify(1000, 900, 950, false, &f), MYTCP_REASM_OLD);
-	EXPECT_FALSE(f);
-}
+	{ 1000, 900, 1001, false, MYTCP_REASM_NEW, false },
+	{ 1000, 900, 1000, false, MYTCP_REASM_OLD, false },
+	{ 1000, 900, 950, false, MYTCP_REASM_OLD, false },
+};
 
-TEST(reasm_classify_fin_on_duplicate)
-{
-	bool f;
+TABLE_TEST(reasm_classify_ahead_new_old, ahead_new_old, check_classify)
 
+static const struct classify_row fin_on_duplicate[] = {
 	/* Retransmitted data whose FIN we have not seen: the FIN is news. */
-	EXPECT_EQ(classify(1000, 900, 1000, true, &f), MYTCP_REASM_OLD);
-	EXPECT_TRUE(f);
+	{ 1000, 900, 1000, true, MYTCP_REASM_OLD, true },
 	/* A bare FIN at RCV.NXT. */
-	EXPECT_EQ(classify(1000, 1000, 1000, true, &f), MYTCP_REASM_OLD);
-	EXPECT_TRUE(f);
+	{ 1000, 1000, 1000, true, MYTCP_REASM_OLD, true },
 	/* A FIN below RCV.NXT is an old one (or a liar): not in order. */
-	EXPECT_EQ(classify(1000, 900, 999, true, &f), MYTCP_REASM_OLD);
-	EXPECT_FALSE(f);
-	EXPECT_EQ(classify(1000, 999, 999, true, &f), MYTCP_REASM_OLD);
-	EXPECT_FALSE(f);
+	{ 1000, 900, 999, true, MYTCP_REASM_OLD, false },
+	{ 1000, 999, 999, true, MYTCP_REASM_OLD, false },
 	/* Zero-length without FIN at RCV.NXT: nothing. */
-	EXPECT_EQ(classify(1000, 1000, 1000, false, &f), MYTCP_REASM_OLD);
-	EXPECT_FALSE(f);
+	{ 1000, 1000, 1000, false, MYTCP_REASM_OLD, false },
+};
+
+TABLE_TEST(reasm_classify_fin_on_duplicate, fin_on_duplicate, check_classify)
+
+static const struct classify_row wraparound[] = {
+	{ W, 0x5, 0x20, false, MYTCP_REASM_AHEAD, false },
+	{ W, W - 4, 0x10, true, MYTCP_REASM_NEW, true },
+	{ 0x10, W, 0x10, true, MYTCP_REASM_OLD, true },
+	{ 0x10, W, 0x8, false, MYTCP_REASM_OLD, false },
+	{ 0xffffffffu, 0xffffffffu, 0, false, MYTCP_REASM_NEW, false },
+	{ 0, 0xffffffffu, 0, true, MYTCP_REASM_OLD, true },
+};
+
+TABLE_TEST(reasm_classify_wraparound, wraparound, check_classify)
+
+/* mytcp_ooo_place() of [seq, end) next to a held [hseq, hend). */
+struct place_row {
+	u32 seq, end;
+	bool fin;
+	u32 hseq, hend;
+	bool hfin;
+	enum mytcp_ooo_place want;
+};
+
+static void check_place(const struct place_row *r)
+{
+	EXPECT_EQ(mytcp_ooo_place(r->seq, r->end, r->fin, r->hseq, r->hend,
+				  r->hfin), r->want);
 }
 
-TEST(reasm_classify_wraparound)
-{
-	bool f;
-
-	EXPECT_EQ(classify(W, 0x5, 0x20, false, &f), MYTCP_REASM_AHEAD);
-	EXPECT_EQ(classify(W, W - 4, 0x10, true, &f), MYTCP_REASM_NEW);
-	EXPECT_TRUE(f);
-	EXPECT_EQ(classify(0x10, W, 0x10, true, &f), MYTCP_REASM_OLD);
-	EXPECT_TRUE(f);
-	EXPECT_EQ(classify(0x10, W, 0x8, false, &f), MYTCP_REASM_OLD);
-	EXPECT_EQ(classify(0xffffffffu, 0xffffffffu, 0, false, &f),
-		  MYTCP_REASM_NEW);
-	EXPECT_EQ(classify(0, 0xffffffffu, 0, true, &f), MYTCP_REASM_OLD);
-	EXPECT_TRUE(f);
-}
-
-TEST(reasm_ooo_place_order)
-{
+static const struct place_row place_order[] = {
 	/* Starts before the held one: goes in front. */
-	EXPECT_EQ(mytcp_ooo_place(100, 200, false, 150, 300, false),
-		  MYTCP_OOO_BEFORE);
+	{ 100, 200, false, 150, 300, false, MYTCP_OOO_BEFORE },
 	/* Starts after, or at the same place and longer: look further. */
-	EXPECT_EQ(mytcp_ooo_place(160, 400, false, 150, 300, false),
-		  MYTCP_OOO_NEXT);
-	EXPECT_EQ(mytcp_ooo_place(150, 301, false, 150, 300, false),
-		  MYTCP_OOO_NEXT);
-	EXPECT_EQ(mytcp_ooo_place(400, 500, false, 150, 300, false),
-		  MYTCP_OOO_NEXT);
+	{ 160, 400, false, 150, 300, false, MYTCP_OOO_NEXT },
+	{ 150, 301, false, 150, 300, false, MYTCP_OOO_NEXT },
+	{ 400, 500, false, 150, 300, false, MYTCP_OOO_NEXT },
 	/* Covering a held one is not a duplicate: it has more. */
-	EXPECT_EQ(mytcp_ooo_place(100, 400, false, 150, 300, false),
-		  MYTCP_OOO_BEFORE);
-}
+	{ 100, 400, false, 150, 300, false, MYTCP_OOO_BEFORE },
+};
 
-TEST(reasm_ooo_place_duplicates)
-{
+TABLE_TEST(reasm_ooo_place_order, place_order, check_place)
+
+static const struct place_row place_duplicates[] = {
 	/* Exact overlap, and inside. */
-	EXPECT_EQ(mytcp_ooo_place(150, 300, false, 150, 300, false),
-		  MYTCP_OOO_DUP);
-	EXPECT_EQ(mytcp_ooo_place(160, 290, false, 150, 300, false),
-		  MYTCP_OOO_DUP);
-	EXPECT_EQ(mytcp_ooo_place(150, 300, false, 150, 300, true),
-		  MYTCP_OOO_DUP);
-	EXPECT_EQ(mytcp_ooo_place(150, 300, true, 150, 300, true),
-		  MYTCP_OOO_DUP);
+	{ 150, 300, false, 150, 300, false, MYTCP_OOO_DUP },
+	{ 160, 290, false, 150, 300, false, MYTCP_OOO_DUP },
+	{ 150, 300, false, 150, 300, true, MYTCP_OOO_DUP },
+	{ 150, 300, true, 150, 300, true, MYTCP_OOO_DUP },
 	/* A bare FIN at the end of held data that had none. */
-	EXPECT_EQ(mytcp_ooo_place(300, 300, true, 150, 300, false),
-		  MYTCP_OOO_NEXT);
+	{ 300, 300, true, 150, 300, false, MYTCP_OOO_NEXT },
 	/* Same bytes, now with the FIN: kept, after the held one. */
-	EXPECT_EQ(mytcp_ooo_place(150, 300, true, 150, 300, false),
-		  MYTCP_OOO_NEXT);
+	{ 150, 300, true, 150, 300, false, MYTCP_OOO_NEXT },
 	/* A duplicate across the wrap. */
-	EXPECT_EQ(mytcp_ooo_place(W + 8, 0x4, false, W, 0x10, false),
-		  MYTCP_OOO_DUP);
-	EXPECT_EQ(mytcp_ooo_place(W - 8, 0x4, false, W, 0x10, false),
-		  MYTCP_OOO_BEFORE);
-}
+	{ W + 8, 0x4, false, W, 0x10, false, MYTCP_OOO_DUP },
+	{ W - 8, 0x4, false, W, 0x10, false, MYTCP_OOO_BEFORE },
+};
+
+TABLE_TEST(reasm_ooo_place_duplicates, place_duplicates, check_place)
 
 struct range {
 	u32 seq, end;
@@ -238,30 +233,49 @@ TEST(reasm_sack_wraparound)
 	block_is(&blk[0], W, 0x8);
 }
 
-TEST(reasm_sack_block_valid)
+/* f(a, b, c, d) is want: mytcp_sack_block_valid() or mytcp_sack_covers(). */
+struct four_row {
+	u32 a, b, c, d;
+	bool want;
+};
+
+static void check_block_valid(const struct four_row *r)
 {
-	/* (SND.UNA, SND.NXT] = (1000, 2000] */
-	EXPECT_TRUE(mytcp_sack_block_valid(1001, 2000, 1000, 2000));
-	EXPECT_TRUE(mytcp_sack_block_valid(1500, 1501, 1000, 2000));
-	/* Empty or reversed. */
-	EXPECT_FALSE(mytcp_sack_block_valid(1500, 1500, 1000, 2000));
-	EXPECT_FALSE(mytcp_sack_block_valid(1600, 1500, 1000, 2000));
-	/* At or below SND.UNA (a D-SACK, RFC 2883), past SND.NXT. */
-	EXPECT_FALSE(mytcp_sack_block_valid(1000, 1500, 1000, 2000));
-	EXPECT_FALSE(mytcp_sack_block_valid(500, 900, 1000, 2000));
-	EXPECT_FALSE(mytcp_sack_block_valid(1500, 2001, 1000, 2000));
-	/* Across the wrap. */
-	EXPECT_TRUE(mytcp_sack_block_valid(W + 1, 0x8, W, 0x10));
-	EXPECT_FALSE(mytcp_sack_block_valid(W + 1, 0x11, W, 0x10));
-	EXPECT_FALSE(mytcp_sack_block_valid(W - 1, 0x8, W, 0x10));
+	EXPECT_EQ(mytcp_sack_block_valid(r->a, r->b, r->c, r->d), r->want);
 }
 
-TEST(reasm_sack_covers)
+/* Blocks [a, b) against (SND.UNA, SND.NXT] = (c, d]. */
+static const struct four_row block_valid[] = {
+	{ 1001, 2000, 1000, 2000, true },
+	{ 1500, 1501, 1000, 2000, true },
+	/* Empty or reversed. */
+	{ 1500, 1500, 1000, 2000, false },
+	{ 1600, 1500, 1000, 2000, false },
+	/* At or below SND.UNA (a D-SACK, RFC 2883), past SND.NXT. */
+	{ 1000, 1500, 1000, 2000, false },
+	{ 500, 900, 1000, 2000, false },
+	{ 1500, 2001, 1000, 2000, false },
+	/* Across the wrap. */
+	{ W + 1, 0x8, W, 0x10, true },
+	{ W + 1, 0x11, W, 0x10, false },
+	{ W - 1, 0x8, W, 0x10, false },
+};
+
+TABLE_TEST(reasm_sack_block_valid, block_valid, check_block_valid)
+
+static void check_covers(const struct four_row *r)
 {
-	EXPECT_TRUE(mytcp_sack_covers(100, 200, 100, 200));
-	EXPECT_TRUE(mytcp_sack_covers(100, 200, 150, 160));
-	EXPECT_FALSE(mytcp_sack_covers(100, 200, 99, 150));
-	EXPECT_FALSE(mytcp_sack_covers(100, 200, 150, 201));
-	EXPECT_TRUE(mytcp_sack_covers(W, 0x10, 0xfffffffeu, 0x2));
-	EXPECT_FALSE(mytcp_sack_covers(W, 0x10, 0x8, 0x11));
+	EXPECT_EQ(mytcp_sack_covers(r->a, r->b, r->c, r->d), r->want);
 }
+
+/* Does [a, b) cover [c, d)? */
+static const struct four_row covers[] = {
+	{ 100, 200, 100, 200, true },
+	{ 100, 200, 150, 160, true },
+	{ 100, 200, 99, 150, false },
+	{ 100, 200, 150, 201, false },
+	{ W, 0x10, 0xfffffffeu, 0x2, true },
+	{ W, 0x10, 0x8, 0x11, false },
+};
+
+TABLE_TEST(reasm_sack_covers, covers, check_covers)

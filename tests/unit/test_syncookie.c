@@ -71,27 +71,44 @@ TEST(syncookie_slot_wraps)
 	EXPECT_EQ(slot, 0xffffffffu);
 }
 
-TEST(syncookie_slot_is_64_seconds)
+/* f(in) is want: the slot of a time, the index or MSS of the table. */
+struct u64_row {
+	unsigned long long in, want;
+};
+
+static void check_slot(const struct u64_row *r)
 {
-	EXPECT_EQ(mytcp_cookie_slot(0), 0);
-	EXPECT_EQ(mytcp_cookie_slot(63999999999ull), 0);
-	EXPECT_EQ(mytcp_cookie_slot(64000000000ull), 1);
-	EXPECT_EQ(mytcp_cookie_slot(640000000000ull), 10);
-	EXPECT_EQ(mytcp_cookie_slot(MYTCP_COOKIE_SLOT_NS * 3 + 1), 3);
+	EXPECT_EQ(mytcp_cookie_slot(r->in), r->want);
 }
+
+/* Nanoseconds to 64-second slots. */
+static const struct u64_row slots[] = {
+	{ 0, 0 },
+	{ 63999999999ull, 0 },
+	{ 64000000000ull, 1 },
+	{ 640000000000ull, 10 },
+	{ MYTCP_COOKIE_SLOT_NS * 3 + 1, 3 },
+};
+
+TABLE_TEST(syncookie_slot_is_64_seconds, slots, check_slot)
+
+static void check_mss_index(const struct u64_row *r)
+{
+	EXPECT_EQ(mytcp_cookie_mss_index(r->in), r->want);
+}
+
+/* The peer's MSS to the index of the largest table entry not above it. */
+static const struct u64_row mss_index[] = {
+	{ 0, 0 }, { 535, 0 }, { 536, 0 }, { 1299, 0 },
+	{ 1300, 1 }, { 1459, 1 },
+	{ 1460, 2 }, { 8959, 2 },
+	{ 8960, 3 }, { 65495, 3 },
+};
+
+TABLE_TEST(syncookie_mss_index, mss_index, check_mss_index)
 
 TEST(syncookie_mss_table)
 {
-	EXPECT_EQ(mytcp_cookie_mss_index(0), 0);
-	EXPECT_EQ(mytcp_cookie_mss_index(535), 0);
-	EXPECT_EQ(mytcp_cookie_mss_index(536), 0);
-	EXPECT_EQ(mytcp_cookie_mss_index(1299), 0);
-	EXPECT_EQ(mytcp_cookie_mss_index(1300), 1);
-	EXPECT_EQ(mytcp_cookie_mss_index(1459), 1);
-	EXPECT_EQ(mytcp_cookie_mss_index(1460), 2);
-	EXPECT_EQ(mytcp_cookie_mss_index(8959), 2);
-	EXPECT_EQ(mytcp_cookie_mss_index(8960), 3);
-	EXPECT_EQ(mytcp_cookie_mss_index(65495), 3);
 	EXPECT_EQ(mytcp_cookie_mss(0), 536);
 	EXPECT_EQ(mytcp_cookie_mss(2), 1460);
 	EXPECT_EQ(mytcp_cookie_mss(3), 8960);

@@ -137,6 +137,16 @@ void unit_register_case(const char *name, const char *file, int line,
 	unit_register(t);
 }
 
+unsigned int unit_failures(void)
+{
+	return unit_cur_failures;
+}
+
+void unit_row_failed(const char *table, size_t row)
+{
+	printf("#   (in %s[%zu])\n", table, row);
+}
+
 static void unit_diag_at(const char *file, int line)
 {
 	unit_cur_failures++;

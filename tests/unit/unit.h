@@ -12,7 +12,8 @@
  * Every EXPECT_* returns true if the check held.  Tests register
  * themselves with a constructor and run in file/line order.  Table-driven
  * tests can register one case per table row with unit_register_case(),
- * each case becoming its own TAP line.
+ * each case becoming its own TAP line; TABLE_TEST() runs a table's rows as
+ * one test.
  *
  * Output is TAP: "1..N", then "ok N - name" / "not ok N - name" with
  * "# file:line: ..." diagnostics, then "# N passed, N failed".  The runner
@@ -51,6 +52,11 @@ bool unit_expect_mem(const void *a, const void *b, size_t n, const char *as,
 bool unit_expect_str(const char *a, const char *b, const char *as,
 		     const char *bs, const char *file, int line);
 
+/* Failures so far in the running test; for TABLE_TEST. */
+unsigned int unit_failures(void);
+/* Say which row of which table the failures just printed came from. */
+void unit_row_failed(const char *table, size_t row);
+
 #define TEST(tname)							\
 	static void unit_fn_##tname(void);				\
 	static struct unit_test unit_t_##tname = {			\
@@ -64,6 +70,30 @@ bool unit_expect_str(const char *a, const char *b, const char *as,
 		unit_register(&unit_t_##tname);				\
 	}								\
 	static void unit_fn_##tname(void)
+
+/*
+ * TABLE_TEST(name, rows, check): one test that calls check(&rows[i]) for
+ * each row of the array rows; a row whose checks fail is named ("rows[i]")
+ * after their diagnostics, so a table of cases reads as a table.
+ */
+#define TABLE_TEST(tname, rows, check)					\
+	static void unit_rows_##tname(void)				\
+	{								\
+		size_t unit_i;						\
+									\
+		for (unit_i = 0; unit_i < sizeof(rows) / sizeof((rows)[0]); \
+		     unit_i++) {					\
+			unsigned int unit_f = unit_failures();		\
+									\
+			check(&(rows)[unit_i]);				\
+			if (unit_failures() != unit_f)			\
+				unit_row_failed(#rows, unit_i);		\
+		}							\
+	}								\
+	TEST(tname)							\
+	{								\
+		unit_rows_##tname();					\
+	}
 
 #define EXPECT_EQ(a, b)							\
 	unit_expect_eq((long long)(a), (long long)(b), #a, #b,		\
