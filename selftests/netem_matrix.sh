@@ -54,7 +54,7 @@ ALL="blackout blackout_die rto ka_dead ka_alive zerowin parallel loss20
 loss1 loss5 burst jitter reorder dup corrupt rate slowread"
 read -r -d '' -a SCENARIOS <<<"${NETEM_ONLY:-$ALL}"
 # Whole-run limit: no scenario waits longer than its peers' -t (<= 100 s).
-LIMIT=${NETEM_LIMIT:-150}
+LIMIT=${NETEM_LIMIT:-$(slow 150)}
 tmp=$(mktemp -d /tmp/netem_matrix.XXXXXX)
 declare -A sc_pid=()
 
@@ -400,7 +400,7 @@ sc_ka_dead() {
 	[[ $out == *"Connection timed out" ]] || bad "not ETIMEDOUT: $out"
 	ms=$(awk '{ for (i = 1; i < NF; i++) if ($i == "for") print int($(i + 1) * 1000) }' <<<"$out")
 	if [ "${ms:-0}" -lt $(((idle + cnt * intvl) * 1000 - 500)) ] ||
-	   [ "${ms:-0}" -gt $(((idle + (cnt + 1) * intvl) * 1000 + 2000)) ]; then
+	   [ "${ms:-0}" -gt "$(slow $(((idle + (cnt + 1) * intvl) * 1000 + 2000)))" ]; then
 		bad "ETIMEDOUT after $ms ms, expected about $(((idle + cnt * intvl) * 1000))"
 	fi
 	[ "$probes" -ge $((cnt - 1)) ] || bad "$probes probes on the wire, expected $cnt"
@@ -446,19 +446,21 @@ sc_blackout() {
 # of RTO * 2^i, each capped at rto_max (2 s), for i = 0..R; RTO is at least
 # rto_min (200 ms), at most 4 * rto_min here (5 ms path, small queue).
 # Linux converts tcp_retries2 into a time, (2^(R+1) - 1) * 200 ms, and
-# gives up at the first expiry past it: at most about twice that.
+# gives up at the first expiry past it: at most about twice that. The
+# highest is scaled by MYTCP_SLOW: a debug kernel running the 17
+# scenarios at once fires every timer late.
 death_bounds() {
 	local r=$1 i lo=0 hi=0 model
 	if [ "$PROTO" = 6 ]; then
 		model=$((((2 << r) - 1) * 200))
-		echo $((model - 500)) $((2 * model + 2000))
+		echo $((model - 500)) $(slow $((2 * model + 2000)))
 		return
 	fi
 	for ((i = 0; i <= r; i++)); do
 		lo=$((lo + ((200 << i) < 2000 ? (200 << i) : 2000)))
 		hi=$((hi + ((800 << i) < 2000 ? (800 << i) : 2000)))
 	done
-	echo $((lo - 500)) $((hi + 2000))
+	echo $((lo - 500)) $(slow $((hi + 2000)))
 }
 
 sc_blackout_die() {
