@@ -116,12 +116,13 @@ ip netns exec "$ns" "$mz" run "$py" -m http.server --bind 127.0.0.1 \
 	--directory "$tmp/www" 8080 >"$tmp/http.log" 2>&1 &
 pids+=($!)
 # The control, on kernel TCP: netcat answering one HTTP request with
-# the same file (a second python3 costs too much under TCG).
+# the same file (a second python3 costs too much under TCG); it waits
+# for the whole test, which the debug kernel stretches past 120 s.
 {
 	printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n' $((5 << 20))
 	cat "$tmp/www/blob"
 } >"$tmp/http-tcp.resp"
-ip netns exec "$ns" timeout 120 nc -4 -N -l 127.0.0.1 8081 \
+ip netns exec "$ns" timeout "$(slow 120)" nc -4 -N -l 127.0.0.1 8081 \
 	<"$tmp/http-tcp.resp" >/dev/null &
 pids+=($!)
 
@@ -245,7 +246,7 @@ sys.exit(0 if 'error' not in j and sent > 0 and rcvd > 0 and
 EOF
 }
 
-if check "iperf3 server listens on mytcp" wait_until 100 listening /proc/net/mytcp 5201; then
+if check "iperf3 server listens on mytcp" wait_until "$(slow 100)" listening /proc/net/mytcp 5201; then
 	check "iperf3 server not in /proc/net/tcp" \
 		not_listening /proc/net/tcp 5201
 	# A control connection plus one per stream, each both ends here.
@@ -274,7 +275,7 @@ check "no other kernel TCP socket in the namespace" \
 section "curl from http.server"
 plain_curl_fails() { ! nsx curl -4 -s --max-time 10 -o /dev/null "$1"; }
 
-if check "http.server listens on mytcp" wait_until 200 listening /proc/net/mytcp 8080; then
+if check "http.server listens on mytcp" wait_until "$(slow 200)" listening /proc/net/mytcp 8080; then
 	before=$(counters)
 	nsx timeout 60 "$mz" run curl -4 -sS --fail --max-time 50 \
 		-o "$tmp/blob.curl" http://127.0.0.1:8080/blob
@@ -303,11 +304,11 @@ ip netns exec "$ns" timeout 60 "$mz" run nc -4 -N -l 127.0.0.1 9000 \
 	<"$tmp/nc-a" >"$tmp/nc-at-listener" &
 pids+=($!)
 ncl=$!
-if check "nc listens on mytcp" wait_until 100 listening /proc/net/mytcp 9000; then
+if check "nc listens on mytcp" wait_until "$(slow 100)" listening /proc/net/mytcp 9000; then
 	before=$(counters)
 	nsx timeout 60 "$mz" run nc -4 -N 127.0.0.1 9000 \
 		<"$tmp/nc-b" >"$tmp/nc-at-client"
-	check "nc listener ended" wait_until 300 gone "$ncl"
+	check "nc listener ended" wait_until "$(slow 300)" gone "$ncl"
 	check "nc: 2 MiB to the client, SHA-256 equal" same_file "$tmp/nc-a" "$tmp/nc-at-client"
 	check "nc: 3 MiB to the listener, SHA-256 equal" same_file "$tmp/nc-b" "$tmp/nc-at-listener"
 	check "nc: one mytcp connection, no TCP" opened_since "$before" "1 1 0 0"
@@ -315,7 +316,7 @@ fi
 
 # ---- control: no mytcpize, kernel TCP --------------------------------------
 section "control over kernel TCP"
-if check "plain nc listens on TCP" wait_until 200 listening /proc/net/tcp 8081; then
+if check "plain nc listens on TCP" wait_until "$(slow 200)" listening /proc/net/tcp 8081; then
 	before=$(counters)
 	nsx timeout 60 curl -4 -sS --fail --max-time 50 \
 		-o "$tmp/blob.tcp" http://127.0.0.1:8081/blob
