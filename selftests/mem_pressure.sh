@@ -52,7 +52,7 @@ run() {
 	local what=$1 out t0=$EPOCHREALTIME
 	shift
 	port=$((port + 1))
-	if out=$(ip netns exec "$ns" "$LOAD" mem -P "$proto" -p "$port" -w 60 "$@" 2>&1); then
+	if out=$(ip netns exec "$ns" "$LOAD" mem -P "$proto" -p "$port" -w "$(slow 60)" "$@" 2>&1); then
 		log "ok: $what: $out ($(elapsed "$t0") s)"
 	else
 		fail "$what: $out"
