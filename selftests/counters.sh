@@ -66,7 +66,14 @@ same abortonclose "TCPAbortOnClose=1 TCPAbortOnData=0 ECONNRESET"
 same abortshut "TCPAbortOnData=1 client=EPIPE server=ECONNRESET"
 same ofomerge "dup: TCPOFOMerge=1 cover: TCPOFOMerge=1 intact"
 same zerowindow "TCPZeroWindowDrop=1"
-same lockdropped "free: LockDroppedIcmps=0 OutOfWindowIcmps=0 held: LockDroppedIcmps=5 OutOfWindowIcmps=0 sent 4096 err EHOSTUNREACH"
+# Debian's kernels have userfaultfd; a kernel built without it
+# (CONFIG_USERFAULTFD, as the debug kernel of check-debug) cannot hold the
+# socket lock on cue.
+if got 253 lockdropped 2>/dev/null | grep -q "userfaultfd: Function not implemented"; then
+	log "SKIP lockdropped: no userfaultfd in this kernel"
+else
+	same lockdropped "free: LockDroppedIcmps=0 OutOfWindowIcmps=0 held: LockDroppedIcmps=5 OutOfWindowIcmps=0 sent 4096 err EHOSTUNREACH"
+fi
 
 [ "$(got 253 abortorphan)" = "TCPAbortOnData=1 client=EPIPE server=closed" ] ||
 	fail "abortorphan: want TCPAbortOnData=1 and an RST"

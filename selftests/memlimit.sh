@@ -69,7 +69,7 @@ peakf=$(mktemp)
 ) &
 sampler=$!
 t0=$EPOCHREALTIME
-if out=$(ip netns exec "$ns" "$LOAD" mem -p 7600 -w 55 -n "$CONNS" -B "$BYTES" -s 0 2>&1); then
+if out=$(ip netns exec "$ns" "$LOAD" mem -p 7600 -w "$(slow 55)" -n "$CONNS" -B "$BYTES" -s 0 2>&1); then
 	log "ok: $out ($(elapsed "$t0") s)"
 else
 	fail "transfer: $out"
