@@ -51,6 +51,13 @@ static int __init mytcp_init(void)
 	}
 	mytcp_protosw.protocol = mytcp_proto_num;
 
+	/* The ISN and cookie secrets must not come from an unseeded RNG. */
+	err = wait_for_random_bytes();
+	if (err)
+		return err;
+	mytcp_output_secrets_init();
+	mytcp_syncookie_secret_init();
+
 	err = mytcp_hash_init();
 	if (err)
 		return err;

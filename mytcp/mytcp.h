@@ -596,6 +596,7 @@ void mytcp_mtu_reduced(struct sock *sk);
 int mytcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 u16 mytcp_adv_mss(struct sock *sk);
 u8 mytcp_select_wscale(const struct sock *sk);
+void mytcp_output_secrets_init(void);
 u32 mytcp_ts_offset(__be32 saddr, __be32 daddr);
 int mytcp_send_ack(struct sock *sk);
 /* TCP_QUICKACK: @on ACKs every segment for a while, and sends a pending ACK */
@@ -684,6 +685,7 @@ void mytcp_mini_free(struct mytcp_mini *m);
 void mytcp_mini_release(struct mytcp_mini *m);
 
 /* syncookies.c */
+void mytcp_syncookie_secret_init(void);
 void mytcp_cookie_send(struct sock *listener, const struct sk_buff *skb,
 		       const struct mytcp_hdr_view *h);
 bool mytcp_cookie_rcv(struct sock *listener, struct sk_buff *skb,

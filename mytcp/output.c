@@ -15,13 +15,27 @@
 #include "core/isn.h"
 #include "core/window.h"
 
+static siphash_aligned_key_t mytcp_isn_key __ro_after_init;
+static siphash_aligned_key_t mytcp_ts_key __ro_after_init;
+
+/*
+ * The ISN and TSval-offset secrets are drawn once, at load (the caller
+ * waited for the RNG), and never written again. net_get_random_once()
+ * would flip a static key at the first connection, live-patching our
+ * text while another CPU may run it, on every load
+ * (Documentation/testing.rst, "Live kernel text under TCG").
+ */
+void __init mytcp_output_secrets_init(void)
+{
+	get_random_bytes(&mytcp_isn_key, sizeof(mytcp_isn_key));
+	get_random_bytes(&mytcp_ts_key, sizeof(mytcp_ts_key));
+}
+
 /* RFC 6528: ISN = M + F(4-tuple, secret key), M a 4 us clock (core). */
 u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
-	static siphash_aligned_key_t mytcp_isn_key;
 	u32 hash;
 
-	net_get_random_once(&mytcp_isn_key, sizeof(mytcp_isn_key));
 	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
 			    ((__force u32)sport << 16) | (__force u32)dport,
 			    &mytcp_isn_key);
@@ -35,9 +49,6 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
  */
 u32 mytcp_ts_offset(__be32 saddr, __be32 daddr)
 {
-	static siphash_aligned_key_t mytcp_ts_key;
-
-	net_get_random_once(&mytcp_ts_key, sizeof(mytcp_ts_key));
 	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
 			    &mytcp_ts_key);
 }

@@ -14,14 +14,20 @@
 #include "mytcp.h"
 #include "core/syncookie.h"
 
-/* The cookie's MAC: siphash with a boot-time random key (syncookie.h). */
+static siphash_aligned_key_t mytcp_cookie_key __ro_after_init;
+
+/* Drawn once at load, as the ISN secret is (mytcp_output_secrets_init()). */
+void __init mytcp_syncookie_secret_init(void)
+{
+	get_random_bytes(&mytcp_cookie_key, sizeof(mytcp_cookie_key));
+}
+
+/* The cookie's MAC: siphash with a load-time random key (syncookie.h). */
 static u32 mytcp_cookie_mac(const struct mytcp_request *req, u32 slot,
 			    unsigned int mss_idx)
 {
-	static siphash_aligned_key_t mytcp_cookie_key;
 	const struct mytcp_mini *m = &req->mini;
 
-	net_get_random_once(&mytcp_cookie_key, sizeof(mytcp_cookie_key));
 	return (u32)siphash_3u64((u64)(__force u32)m->laddr << 32 |
 				 (__force u32)m->raddr,
 				 (u64)((__force u32)m->lport << 16 |

@@ -7,7 +7,7 @@
  * RFC 6528 section 3: "M is the 4 microsecond timer", F a pseudorandom
  * function of the connection 4-tuple and a secret key.  The core only does
  * the addition.  F is computed by the kernel glue (siphash over the 4-tuple
- * with a boot-time random key) and passed in as @hash.
+ * with a load-time random key) and passed in as @hash.
  *
  * M is exactly one tick per 4 microseconds: clock_ns / 4000.  It wraps
  * every 2^32 * 4 us, about 4.77 hours, the ISN clock of RFC 793 / 9293

@@ -12,7 +12,7 @@
  *                peer's ISN, the full slot number and the MSS index
  *
  * The core does the bit work only; the kernel glue computes the MAC
- * (siphash with a boot-time random key) and passes it in, so that the
+ * (siphash with a load-time random key) and passes it in, so that the
  * layout, the age check and the option encoding are tested on the host.
  *
  * A cookie is accepted in its own slot and the next one: it lives at
