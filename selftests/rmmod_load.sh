@@ -136,7 +136,7 @@ tc -n mytcp-rla qdisc add dev veth0 clsact &&
 tc -n mytcp-rla filter add dev veth0 egress protocol ip prio 1 u32 \
 	match ip protocol 253 0xff action drop || fail "drop filter"
 bg_load mytcp-rla half -n 20 -a 10.9.0.1 -p 7405 -N mytcp-rlb
-wait_until 50 test "$(count_state mytcp-rla 03)" -ge 20 ||
+wait_until "$(slow 300)" test "$(count_state mytcp-rla 03)" -ge 20 ||
 	fail "no requests in SYN-RECEIVED"
 log "before the kill: A $(count_state mytcp-rla 06) TIME-WAIT," \
 	"$(count_state mytcp-rla 03) SYN-RECEIVED; B $(count_state mytcp-rlb 06)" \
